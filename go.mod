@@ -1,0 +1,3 @@
+module github.com/genrec/genrec
+
+go 1.23

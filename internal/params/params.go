@@ -1,0 +1,56 @@
+// Package params holds the numbers that define genrec's analysis: the
+// sample rate, the framing of the short-time Fourier transform, the mel and
+// MFCC sizes and how much of each file is analysed. Every other package reads
+// them from here, so the recipe is stated exactly once.
+//
+// The values reproduce the recipe of the classic GTZAN feature table
+// (librosa defaults): 22,050 Hz mono, n_fft 2048, hop 512, Hann window,
+// centred frames with reflect padding, 128 Slaney mel bands, 20 MFCCs.
+package params
+
+const (
+	// SampleRate is the rate, in Hz, that every clip is resampled to.
+	SampleRate = 22050
+
+	// NFFT is the STFT frame length in samples.
+	NFFT = 2048
+
+	// Hop is the STFT hop length in samples.
+	Hop = 512
+
+	// NBins is the number of non-negative frequency bins of one frame.
+	NBins = NFFT/2 + 1
+
+	// NMels is the number of mel bands of the mel spectrogram.
+	NMels = 128
+
+	// NMFCC is the number of cepstral coefficients kept.
+	NMFCC = 20
+
+	// NChroma is the number of pitch classes of the chroma features.
+	NChroma = 12
+
+	// TopDB is the dynamic range, in dB below the maximum, kept by the
+	// power-to-dB conversion used for MFCCs.
+	TopDB = 80.0
+
+	// Amin is the power floor of the power-to-dB conversion.
+	Amin = 1e-10
+
+	// RolloffPercent is the fraction of spectral energy below the
+	// spectral roll-off frequency.
+	RolloffPercent = 0.85
+
+	// AnalysisSeconds is how much of each file, from its start, is analysed.
+	AnalysisSeconds = 30
+
+	// MaxSamples is AnalysisSeconds expressed in samples at SampleRate.
+	MaxSamples = AnalysisSeconds * SampleRate
+
+	// MinSeconds is the shortest audio, in seconds, that genrec analyses;
+	// shorter files get the model's prior.
+	MinSeconds = 0.5
+
+	// MinSamples is MinSeconds expressed in samples at SampleRate.
+	MinSamples = SampleRate / 2
+)
