@@ -1,0 +1,84 @@
+// Package atomicfile writes files so that readers see either the old content
+// or the complete new content, never a partial file: the data goes to a
+// temporary file in the destination's folder, is synced, and is renamed over
+// the destination.
+package atomicfile
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Write creates or replaces the file at path with what fill writes. The
+// temporary file lives in the same folder as path (so the final rename is
+// atomic) and is removed on any error, including an error returned by fill.
+// The new file gets permission perm exactly; the umask does not apply.
+func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	if base == "" {
+		return fmt.Errorf("write %q: not a file path", path)
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	bw := bufio.NewWriterSize(tmp, 1<<16)
+	if err := fill(bw); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("write %s: sync: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	// Make the rename itself durable; a failure here does not undo the
+	// write, so it is not reported as one.
+	if d, derr := os.Open(dir); derr == nil {
+		_ = d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// ErrIsDir is returned by CheckWritable when the path names a directory.
+var ErrIsDir = errors.New("is a directory")
+
+// CheckWritable reports, before any long work starts, whether Write(path, …)
+// can succeed: the destination folder exists and accepts a new file, and path
+// is not a directory. It leaves nothing behind.
+func CheckWritable(path string) error {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return fmt.Errorf("output %s: %w", path, ErrIsDir)
+	}
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, ".genrec-probe-*")
+	if err != nil {
+		return fmt.Errorf("output %s: %w", path, err)
+	}
+	name := tmp.Name()
+	tmp.Close()
+	return os.Remove(name)
+}

@@ -1,0 +1,204 @@
+package audio
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/genrec/genrec/internal/params"
+)
+
+// ErrUnsupported reports that a file is not in an audio format this package
+// recognises: not a WAV file it can read and no MPEG audio frame in it.
+// It is returned wrapped; test for it with errors.Is.
+var ErrUnsupported = errors.New("unsupported audio format")
+
+// ErrNoAudio reports that a file was recognised as audio but decoding it
+// produced no samples at all. It is returned wrapped; test for it with
+// errors.Is.
+var ErrNoAudio = errors.New("no audio samples")
+
+// stats describes what one call to load did; tests use it to check that
+// decoding stops early.
+type stats struct {
+	format       string // "wav" or "mpeg"
+	sourceRate   int    // sample rate of the decoded file
+	channels     int    // channel count of the decoded file
+	sourceFrames int    // sample frames decoded from the file
+	budget       int    // source frames the budget allowed (<= 0: no limit)
+	bytesRead    int64  // bytes the MPEG decoder read from the file
+}
+
+// Load decodes the file at path, mixes it to mono (mean of channels), resamples it to
+// params.SampleRate and returns at most maxSamples samples (maxSamples <= 0: no limit), float32 in [-1,1).
+//
+// Integer sources always give values in [-1,1); float WAV data and decoded
+// MPEG audio are passed on unclipped, exactly as librosa does, so rare
+// overshoots slightly beyond ±1 are possible.
+//
+// The format is recognised from the content: RIFF/WAVE is read in pure Go,
+// anything else is decoded as MPEG audio by libmpg123. A file in neither
+// format gives an error wrapping ErrUnsupported; a recognised file without
+// any samples gives an error wrapping ErrNoAudio. A truncated or partly
+// corrupt file yields the samples decoded before the damage. Every other
+// failure is returned as "decode <path>: <cause>".
+func Load(path string, maxSamples int) ([]float32, error) {
+	out, _, err := load(path, maxSamples)
+	return out, err
+}
+
+// load is Load plus a report of what was decoded.
+func load(path string, maxSamples int) (out []float32, st stats, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			out = nil
+			err = fmt.Errorf("decode %s: internal error: %v", path, r)
+		}
+	}()
+	if maxSamples < 0 {
+		maxSamples = 0
+	}
+	mono, st, err := decodeFile(path, maxSamples)
+	if err != nil {
+		return nil, st, fmt.Errorf("decode %s: %w", path, err)
+	}
+	if len(mono) == 0 {
+		return nil, st, fmt.Errorf("decode %s: %w", path, ErrNoAudio)
+	}
+	out = mono
+	if st.sourceRate != params.SampleRate {
+		out, err = resample(mono, st.sourceRate, params.SampleRate)
+		if err != nil {
+			return nil, st, fmt.Errorf("decode %s: %w", path, err)
+		}
+	}
+	if maxSamples > 0 && len(out) > maxSamples {
+		out = out[:maxSamples:maxSamples]
+	}
+	if len(out) == 0 {
+		return nil, st, fmt.Errorf("decode %s: %w", path, ErrNoAudio)
+	}
+	return out, st, nil
+}
+
+// decodeFile opens path, sniffs its format and returns its mono samples at
+// the file's own rate, limited by the budget derived from maxSamples.
+func decodeFile(path string, maxSamples int) ([]float32, stats, error) {
+	var st stats
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, st, err
+	}
+	if !fi.Mode().IsRegular() {
+		// Directories cannot be read and FIFOs or devices could block forever.
+		return nil, st, fmt.Errorf("not a regular file (%v)", fi.Mode().Type())
+	}
+	if fi.Size() == 0 {
+		return nil, st, fmt.Errorf("empty file: %w", ErrUnsupported)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, st, err
+	}
+	defer f.Close()
+
+	var head [12]byte
+	n, err := io.ReadFull(f, head[:])
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
+		return nil, st, err
+	}
+	if kind := sniff(head[:n]); kind != "" {
+		if kind == "wav" {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return nil, st, err
+			}
+			return decodeWAV(f, maxSamples)
+		}
+		return nil, st, fmt.Errorf("%s file: %w", kind, ErrUnsupported)
+	}
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, st, err
+	}
+	return decodeMPEG(f, maxSamples)
+}
+
+// sniff names the container format recognised from the first bytes of a
+// file: "wav" for RIFF/WAVE, the name of a known non-MPEG format that this
+// package cannot decode, or "" to let the MPEG decoder try.
+func sniff(h []byte) string {
+	switch {
+	case len(h) >= 12 && string(h[0:4]) == "RIFF" && string(h[8:12]) == "WAVE":
+		return "wav"
+	case len(h) >= 4 && string(h[0:4]) == "RIFF":
+		return "non-WAVE RIFF"
+	case len(h) >= 4 && (string(h[0:4]) == "RF64" || string(h[0:4]) == "BW64"):
+		return "RF64"
+	case len(h) >= 4 && string(h[0:4]) == "RIFX":
+		return "big-endian RIFX"
+	case len(h) >= 4 && string(h[0:4]) == "fLaC":
+		return "FLAC"
+	case len(h) >= 4 && string(h[0:4]) == "OggS":
+		return "Ogg"
+	case len(h) >= 4 && string(h[0:4]) == "FORM":
+		return "AIFF/IFF"
+	case len(h) >= 8 && string(h[4:8]) == "ftyp":
+		return "MP4/M4A"
+	case len(h) >= 4 && bytes.Equal(h[0:4], []byte{0x1a, 0x45, 0xdf, 0xa3}):
+		return "Matroska/WebM"
+	}
+	return ""
+}
+
+// sourceBudget is the number of source frames at rate that must be decoded
+// to produce maxSamples output samples at params.SampleRate, including a
+// margin that covers the resampling filter's look-ahead. It returns 0 (no
+// limit) when maxSamples is 0.
+func sourceBudget(maxSamples, rate int) int {
+	if maxSamples <= 0 || rate <= 0 {
+		return 0
+	}
+	if rate == params.SampleRate {
+		return maxSamples
+	}
+	need := (int64(maxSamples)*int64(rate) + params.SampleRate - 1) / params.SampleRate
+	// SOXR_HQ's filter reaches a few hundred input samples ahead; 50 ms of
+	// source plus 1024 frames leaves a wide safety margin for any ratio.
+	margin := int64(rate)/20 + 1024
+	return int(need + margin)
+}
+
+// mixer accumulates interleaved multichannel float32 frames into a mono
+// signal, computing the mean of the channels the way numpy does
+// (sum in float32 channel by channel, then divide by the count).
+type mixer struct {
+	channels int
+	mono     []float32
+}
+
+// addInterleaved mixes whole frames of interleaved samples and returns the
+// number of frames added.
+func (m *mixer) addInterleaved(x []float32) int {
+	c := m.channels
+	frames := len(x) / c
+	switch c {
+	case 1:
+		m.mono = append(m.mono, x[:frames]...)
+	case 2:
+		for i := 0; i < frames; i++ {
+			m.mono = append(m.mono, (x[2*i]+x[2*i+1])/2)
+		}
+	default:
+		n := float32(c)
+		for i := 0; i < frames; i++ {
+			fr := x[i*c : i*c+c]
+			s := fr[0]
+			for _, v := range fr[1:] {
+				s += v
+			}
+			m.mono = append(m.mono, s/n)
+		}
+	}
+	return frames
+}
