@@ -1,0 +1,14 @@
+// Package dataset reads and writes the tabular material genrec learns from
+// and is scored against:
+//
+//   - the feature table in the Kaggle GTZAN layout,
+//     "filename,length,<feature columns…>,label", where the label column is
+//     optional and may be empty (ReadTable, ReadTableFile, WriteTable);
+//   - a label file "file_id,genre" with a header, used for evaluation
+//     (ReadLabels);
+//   - the FMA class prior, the normalised genre_top counts of FMA's
+//     tracks.csv (FMAPrior).
+//
+// All readers use encoding/csv and report malformed input with the line
+// number of the offending record.
+package dataset

@@ -1,0 +1,72 @@
+// Package model is genrec's genre model: a multinomial logistic regression
+// on standardised clip features, trained deterministically in plain Go,
+// stored as a small self-checking JSON file, and mapped onto the 16
+// challenge classes through an explicit prior shift.
+//
+// # Training
+//
+// Train learns over the covered classes: those with training rows (nine
+// for GTZAN mapped by genre.Index). Each feature is optionally
+// log-transformed (TrainConfig.LogVar: the "*_var" columns, whose values
+// span orders of magnitude) and standardised with the training mean and
+// population standard deviation (a zero deviation counts as 1); the scaler
+// is stored in the model. At prediction the standardised inputs are
+// clipped to ±ZClip (1000), which keeps every output finite. With z_i the standardised rows and θ = (W, b),
+// the objective is scikit-learn's
+//
+//	Σ_i −log softmax(W z_i + b)_{y_i} + ‖W‖²/(2C),
+//
+// intercepts b unpenalised. It is minimised by L-BFGS (memory 10, Armijo
+// backtracking) from θ = 0, in float64, every loop in a fixed order and on
+// one goroutine, so the same input gives a byte-identical model file on the
+// same platform.
+//
+// # Prior shift
+//
+// The regression estimates q(c|x) for the covered classes under the
+// training prior π_tr (the class frequencies of y, stored in the model).
+// Predictions are wanted under a target prior π_t (by default the FMA
+// genre_top frequencies passed to Train, also stored). Assuming label
+// shift, p(x|c) is the same in both worlds, so by Bayes' rule
+//
+//	p_t(c|x) ∝ p(x|c)·π_t(c) ∝ q(c|x)·π_t(c)/π_tr(c).
+//
+// The features say nothing about the uncovered classes, for which there
+// is no p(x|u); the model therefore keeps their prior, p(u|x) = π_t(u), and
+// gives the covered classes together their prior mass M = Σ_covered π_t(c),
+// shared by the reweighted posterior:
+//
+//	p(c|x) = M · q(c|x)·π_t(c)/π_tr(c) / Σ_{c' covered} q(c'|x)·π_t(c')/π_tr(c')
+//	p(u|x) = π_t(u).
+//
+// This sums to M + (1 − M) = 1. The reweighting is done in log space
+// (logits shifted by log π_t(c) − log π_tr(c)) and the row is renormalised
+// at the end, so every output is finite, in [0, 1], and sums to 1.
+//
+// SetTarget chooses π_t: "fma" (the prior given to Train), "train" (π_tr,
+// which leaves q unchanged), "uniform" (1/16 each) or a CSV file of
+// "genre,weight" records. Any class a target gives zero weight shares a
+// floor of PriorFloor = 1e-4 in total (the others being scaled by
+// 1 − 1e-4), so no class ever has probability 0 and log loss stays finite.
+// Fallback returns π_t itself: the prediction for a file that cannot be
+// analysed.
+//
+// # File format
+//
+// WriteTo writes indented JSON with fields in a fixed order:
+//
+//	{"format": "genrec-model", "version": 1, "sha256": "<hex>", "payload": {
+//	  "recipe": {sample_rate, n_fft, hop, features},
+//	  "classes": [16 names], "covered": [names],
+//	  "scaler": {log, offset, mean, scale}, "weights": [[…]], "intercepts": […],
+//	  "priors": {train, fma}, "target": {name, prior},
+//	  "training": {optimiser, c, max_iter, tol, log_var, iterations, converged, objective, grad_max},
+//	  "data": {source, rows, class_counts}}}
+//
+// Floats are written with strconv 'g', precision -1, so they read back
+// exactly. The checksum is the SHA-256 of the payload in compact form
+// (json.Compact), so re-indenting a file keeps it valid while any change of
+// content is caught. Read verifies format, version, checksum, recipe,
+// dimensions and finiteness and returns wrapped errors (ErrFormat,
+// ErrVersion, ErrChecksum, ErrCorrupt) rather than panicking.
+package model
