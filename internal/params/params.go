@@ -54,3 +54,55 @@ const (
 	// MinSamples is MinSeconds expressed in samples at SampleRate.
 	MinSamples = SampleRate / 2
 )
+
+// The spectral and chroma feature recipe (librosa defaults of the GTZAN
+// table).
+const (
+	// ZCRThreshold is the magnitude at or below which a sample counts as
+	// zero (and zero as positive) for the zero-crossing rate.
+	ZCRThreshold = 1e-10
+
+	// BandwidthPower is the exponent p of the spectral bandwidth.
+	BandwidthPower = 2.0
+
+	// ChromaCenterOctave is the centre, in octaves above C0, of the Gaussian
+	// octave weighting of the chroma filterbank.
+	ChromaCenterOctave = 5.0
+
+	// ChromaOctaveWidth is the standard deviation, in octaves, of the
+	// chroma filterbank's octave weighting.
+	ChromaOctaveWidth = 2.0
+
+	// TuningFMin and TuningFMax bound, in Hz, the pitch tracking of the
+	// tuning estimate (fmin inclusive, fmax exclusive).
+	TuningFMin = 150.0
+	TuningFMax = 4000.0
+
+	// TuningThreshold is the fraction of a frame's maximum a spectral peak
+	// must exceed to be tracked by the tuning estimate.
+	TuningThreshold = 0.1
+
+	// TuningResolution is the step, in fractions of a chroma bin, of the
+	// tuning estimate.
+	TuningResolution = 0.01
+)
+
+// The harmonic-percussive separation recipe of the harmony and perceptr
+// features.
+const (
+	// HPSSKernel is the length, in frames (harmonic) and bins
+	// (percussive), of the median filters.
+	HPSSKernel = 31
+
+	// HPSSPower is the exponent of the soft masks.
+	HPSSPower = 2.0
+
+	// HPSSMargin is the margin of the soft masks (1: plain Wiener-like
+	// masks; bins where both filtered spectra vanish get 0.5 each).
+	HPSSMargin = 1.0
+)
+
+// SilencePeak is the largest absolute sample value of audio that genrec
+// treats as digital silence (below one 16-bit step): such a file carries no
+// genre evidence and gets the model's prior.
+const SilencePeak = 1.0 / 32768

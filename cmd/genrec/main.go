@@ -1,0 +1,167 @@
+// Command genrec recognises the musical genre of audio files.
+//
+// It predicts the 16 top-level genres of the Free Music Archive for mp3 and
+// WAV files, writes the WWW2018 challenge CSV, evaluates predictions against
+// labels, computes the classic GTZAN feature table and trains its model.
+// Run `genrec help` for the commands.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"github.com/genrec/genrec/internal/pipeline"
+)
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitFailure = 1
+	exitUsage   = 2
+)
+
+// version is the program's version; release builds set it with
+// -ldflags "-X main.version=...".
+var version = "v0.1.0-dev"
+
+// usageError marks errors caused by how the command was called.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Sprintf(format, args...)}
+}
+
+// command is one subcommand of genrec.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, args []string, stdout, stderr io.Writer) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"predict", "predict the genre probabilities of audio files or a feature table", runPredict},
+		{"eval", "score predictions (or a labelled feature table) against labels", runEval},
+		{"train", "train a model from labelled feature tables", runTrain},
+		{"features", "compute the GTZAN feature table of audio files", runFeatures},
+		{"version", "print the program and model versions", runVersion},
+	}
+}
+
+func main() {
+	// Match Go's parallelism to the container's CPU quota, so that 5 granted
+	// cores on a larger host mean 5 busy threads, not one per host core.
+	runtime.GOMAXPROCS(pipeline.UsableCPUs())
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// run executes genrec with args and returns the exit code.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	if len(args) == 0 {
+		printUsage(stderr)
+		return exitUsage
+	}
+	name, rest := args[0], args[1:]
+	switch name {
+	case "help", "-h", "-help", "--help":
+		if len(rest) > 0 {
+			// Asked-for help is data: it goes to stdout.
+			return run(ctx, []string{rest[0], "-h"}, stdout, stdout)
+		}
+		printUsage(stdout)
+		return exitOK
+	case "--version", "-version":
+		name = "version"
+	}
+	for _, c := range commands {
+		if c.name != name {
+			continue
+		}
+		err := c.run(ctx, rest, stdout, stderr)
+		switch {
+		case err == nil:
+			return exitOK
+		case errors.Is(err, flag.ErrHelp):
+			return exitOK
+		case errors.As(err, new(usageError)):
+			fmt.Fprintf(stderr, "genrec %s: %v\nRun 'genrec help %s' for usage.\n", name, err, name)
+			return exitUsage
+		default:
+			fmt.Fprintf(stderr, "genrec %s: %v\n", name, err)
+			return exitFailure
+		}
+	}
+	fmt.Fprintf(stderr, "genrec: unknown command %q\nRun 'genrec help' for usage.\n", name)
+	return exitUsage
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, `genrec recognises the musical genre of audio files (16 FMA top-level genres).
+
+Usage:
+  genrec <command> [flags] [arguments]
+
+Commands:
+`)
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run 'genrec help <command>' for the flags and examples of a command.
+Exit status: 0 success, 1 runtime error, 2 usage error.
+`)
+}
+
+// flagSet is a command's flags with its full usage text.
+type flagSet struct {
+	*flag.FlagSet
+	usage func()
+}
+
+// newFlagSet returns the flags of a command whose usage text (printed for
+// -h, or by 'genrec help <command>') shows the synopsis, the flags and
+// examples. Parse errors print one line, not the whole usage.
+func newFlagSet(name, synopsis, examples string, out io.Writer) *flagSet {
+	fs := &flagSet{FlagSet: flag.NewFlagSet(name, flag.ContinueOnError)}
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	fs.usage = func() {
+		fmt.Fprintf(out, "Usage: genrec %s %s\n\nFlags:\n", name, synopsis)
+		fs.SetOutput(out)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+		if examples != "" {
+			fmt.Fprintf(out, "\nExamples:\n%s", examples)
+		}
+	}
+	return fs
+}
+
+// parseFlags parses args, turning flag errors into usage errors; -h prints
+// the usage text.
+func parseFlags(fs *flagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.usage()
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
