@@ -132,6 +132,21 @@ Exit status: 0 success, 1 runtime error, 2 usage error.
 type flagSet struct {
 	*flag.FlagSet
 	usage func()
+	args  []string // positional arguments
+}
+
+// Args returns the positional arguments.
+func (fs *flagSet) Args() []string { return fs.args }
+
+// NArg returns the number of positional arguments.
+func (fs *flagSet) NArg() int { return len(fs.args) }
+
+// Arg returns the i'th positional argument, or "" if there is none.
+func (fs *flagSet) Arg(i int) string {
+	if i < 0 || i >= len(fs.args) {
+		return ""
+	}
+	return fs.args[i]
 }
 
 // newFlagSet returns the flags of a command whose usage text (printed for
@@ -154,14 +169,26 @@ func newFlagSet(name, synopsis, examples string, out io.Writer) *flagSet {
 }
 
 // parseFlags parses args, turning flag errors into usage errors; -h prints
-// the usage text.
+// the usage text. Flags may come before or after positional arguments;
+// everything after "--" is positional.
 func parseFlags(fs *flagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.usage()
-			return err
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				fs.usage()
+				return err
+			}
+			return usageError{err.Error()}
 		}
-		return usageError{err.Error()}
+		rest := fs.FlagSet.Args()
+		if used := len(args) - len(rest); used > 0 && args[used-1] == "--" {
+			fs.args = append(fs.args, rest...)
+			return nil
+		}
+		if len(rest) == 0 {
+			return nil
+		}
+		fs.args = append(fs.args, rest[0])
+		args = rest[1:]
 	}
-	return nil
 }

@@ -67,3 +67,26 @@ func TestSplitList(t *testing.T) {
 		t.Errorf("splitList = %q", got)
 	}
 }
+
+func TestParseFlagsInterspersed(t *testing.T) {
+	tests := []struct {
+		args     []string
+		wantOut  string
+		wantArgs string
+	}{
+		{[]string{"a", "-o", "x.csv", "b"}, "x.csv", "a|b"},
+		{[]string{"-o", "x.csv", "a"}, "x.csv", "a"},
+		{[]string{"a", "--", "-o", "b"}, "-", "a|-o|b"},
+		{[]string{"--", "-dash.mp3"}, "-", "-dash.mp3"},
+	}
+	for _, tt := range tests {
+		fs := newFlagSet("t", "", "", nil)
+		out := fs.String("o", "-", "")
+		if err := parseFlags(fs, tt.args); err != nil {
+			t.Fatalf("parseFlags(%q): %v", tt.args, err)
+		}
+		if *out != tt.wantOut || strings.Join(fs.Args(), "|") != tt.wantArgs {
+			t.Errorf("parseFlags(%q): -o %q args %q, want %q %q", tt.args, *out, fs.Args(), tt.wantOut, tt.wantArgs)
+		}
+	}
+}
