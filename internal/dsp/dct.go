@@ -1,0 +1,91 @@
+package dsp
+
+import (
+	"fmt"
+	"math"
+)
+
+// DCT is a plan for the first k coefficients of the orthonormal type-II
+// discrete cosine transform of length n:
+//
+//	X[j] = s_j · Σ_i x[i]·cos(π·j·(2i+1)/(2n)),  s_0 = √(1/n), s_j = √(2/n).
+//
+// It stores the k×n basis, so a transform costs k·n multiply-adds.
+type DCT struct {
+	n, k  int
+	basis []float64
+}
+
+// NewDCT returns a plan for the first k (1 ≤ k ≤ n) coefficients of length-n
+// transforms.
+func NewDCT(n, k int) (*DCT, error) {
+	if n < 1 || k < 1 || k > n {
+		return nil, fmt.Errorf("dsp: DCT of %d coefficients of length %d", k, n)
+	}
+	d := &DCT{n: n, k: k, basis: make([]float64, k*n)}
+	for j := 0; j < k; j++ {
+		s := math.Sqrt(2 / float64(n))
+		if j == 0 {
+			s = math.Sqrt(1 / float64(n))
+		}
+		for i := 0; i < n; i++ {
+			d.basis[j*n+i] = s * math.Cos(math.Pi*float64(j)*float64(2*i+1)/float64(2*n))
+		}
+	}
+	return d, nil
+}
+
+// Len returns the input length n.
+func (d *DCT) Len() int { return d.n }
+
+// Coefficients returns the number k of coefficients computed.
+func (d *DCT) Coefficients() int { return d.k }
+
+// Transform writes the first k coefficients of src (length n) into dst
+// (length k; nil allocates) and returns dst.
+func (d *DCT) Transform(dst, src []float64) []float64 {
+	if len(src) != d.n {
+		panic(fmt.Sprintf("dsp: DCT input length %d, plan length %d", len(src), d.n))
+	}
+	if dst == nil {
+		dst = make([]float64, d.k)
+	}
+	for j := 0; j < d.k; j++ {
+		b := d.basis[j*d.n : (j+1)*d.n]
+		var s float64
+		for i, v := range src {
+			s += b[i] * v
+		}
+		dst[j] = s
+	}
+	return dst
+}
+
+// PowerToDB converts the power values of src into decibels in dst (same
+// length; nil allocates; may be src) and returns dst:
+// 10·log10(max(amin, x)) − 10·log10(max(amin, ref)), then, if topDB > 0,
+// raised to at least (maximum of the result − topDB). The maximum is taken
+// over all of src, so pass a whole spectrogram.
+func PowerToDB(dst, src []float64, ref, amin, topDB float64) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(src))
+	}
+	off := 10 * math.Log10(math.Max(amin, ref))
+	top := math.Inf(-1)
+	for i, v := range src {
+		db := 10*math.Log10(math.Max(amin, v)) - off
+		dst[i] = db
+		if db > top {
+			top = db
+		}
+	}
+	if topDB > 0 {
+		floor := top - topDB
+		for i, v := range dst {
+			if v < floor {
+				dst[i] = floor
+			}
+		}
+	}
+	return dst
+}

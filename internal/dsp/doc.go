@@ -1,0 +1,16 @@
+// Package dsp holds the signal-processing building blocks of genrec's
+// feature extraction: a real FFT, the periodic Hann window, the centred
+// short-time Fourier transform and its inverse, the Slaney mel and the chroma
+// filterbanks, the orthonormal DCT-II, power-to-dB conversion and tuning
+// estimation by parabolic pitch tracking.
+//
+// The types follow the shape of gonum's dsp/fourier: a plan (FFT, RFFT,
+// STFT, DCT, Filterbank, Tuner) is built once for a size, owns its
+// precomputed tables and scratch memory, and its methods write into
+// caller-owned destination slices, so the per-frame hot path does not
+// allocate. Plans are not safe for concurrent use; build one per goroutine.
+//
+// The numerical conventions are those of the librosa recipe that the GTZAN
+// feature table was computed with (see internal/params), re-derived from the
+// published algorithms; everything is computed in float64.
+package dsp

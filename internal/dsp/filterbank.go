@@ -1,0 +1,254 @@
+package dsp
+
+import (
+	"fmt"
+	"math"
+)
+
+// Filterbank is a matrix of Rows filters over Cols spectrum bins, applied to
+// one spectrum frame at a time. Each row remembers the span of its non-zero
+// weights so that sparse banks (mel) cost only their support.
+type Filterbank struct {
+	// Rows is the number of filters (output values).
+	Rows int
+	// Cols is the number of spectrum bins a filter reads.
+	Cols int
+	// Weights holds the filters row by row: weight (r, c) is Weights[r*Cols+c].
+	Weights []float64
+
+	lo, hi []int // non-zero span [lo, hi) of each row
+}
+
+// newFilterbank allocates a zero bank.
+func newFilterbank(rows, cols int) *Filterbank {
+	return &Filterbank{
+		Rows:    rows,
+		Cols:    cols,
+		Weights: make([]float64, rows*cols),
+		lo:      make([]int, rows),
+		hi:      make([]int, rows),
+	}
+}
+
+// At returns weight (r, c).
+func (f *Filterbank) At(r, c int) float64 { return f.Weights[r*f.Cols+c] }
+
+// Row returns the weights of filter r (a view into Weights).
+func (f *Filterbank) Row(r int) []float64 { return f.Weights[r*f.Cols : (r+1)*f.Cols] }
+
+// updateSpans recomputes the non-zero span of every row.
+func (f *Filterbank) updateSpans() {
+	for r := 0; r < f.Rows; r++ {
+		row := f.Row(r)
+		lo, hi := 0, 0
+		for c, w := range row {
+			if w != 0 {
+				if hi == 0 {
+					lo = c
+				}
+				hi = c + 1
+			}
+		}
+		f.lo[r], f.hi[r] = lo, hi
+	}
+}
+
+// Apply writes the filter outputs dst[r] = Σ_c W[r,c]·x[c] for one spectrum
+// frame x (length Cols) into dst (length Rows; nil allocates) and returns it.
+func (f *Filterbank) Apply(dst, x []float64) []float64 {
+	if len(x) != f.Cols {
+		panic(fmt.Sprintf("dsp: filterbank input has %d bins, want %d", len(x), f.Cols))
+	}
+	if dst == nil {
+		dst = make([]float64, f.Rows)
+	}
+	for r := 0; r < f.Rows; r++ {
+		lo, hi := f.lo[r], f.hi[r]
+		w := f.Weights[r*f.Cols+lo : r*f.Cols+hi]
+		xs := x[lo:hi]
+		var s float64
+		for i, v := range w {
+			s += v * xs[i]
+		}
+		dst[r] = s
+	}
+	return dst
+}
+
+// FFTFrequencies writes the centre frequency in Hz of each of the n/2+1
+// non-negative bins of an n-point transform at sample rate sr into dst
+// (length n/2+1; nil allocates) and returns it.
+func FFTFrequencies(dst []float64, sr float64, n int) []float64 {
+	if dst == nil {
+		dst = make([]float64, n/2+1)
+	}
+	for k := range dst {
+		dst[k] = float64(k) * sr / float64(n)
+	}
+	return dst
+}
+
+// Slaney's auditory-toolbox mel scale: linear (3 mels per 200 Hz) below
+// 1 kHz, logarithmic above with 27 mels per factor 6.4.
+const (
+	melLinearHzPerMel = 200.0 / 3
+	melBreakHz        = 1000.0
+	melBreak          = melBreakHz / melLinearHzPerMel
+)
+
+var melLogStep = math.Log(6.4) / 27
+
+// HzToMel converts a frequency in Hz to Slaney mels.
+func HzToMel(hz float64) float64 {
+	if hz >= melBreakHz {
+		return melBreak + math.Log(hz/melBreakHz)/melLogStep
+	}
+	return hz / melLinearHzPerMel
+}
+
+// MelToHz converts Slaney mels to a frequency in Hz.
+func MelToHz(mel float64) float64 {
+	if mel >= melBreak {
+		return melBreakHz * math.Exp(melLogStep*(mel-melBreak))
+	}
+	return mel * melLinearHzPerMel
+}
+
+// NewMelFilterbank returns nMels triangular filters over the n/2+1 bins of an
+// n-point transform at sample rate sr, with band edges equally spaced on the
+// Slaney mel scale between fmin and fmax (nMels+2 points; filter r rises from
+// edge r to edge r+1 and falls to edge r+2), each scaled by 2/(width in Hz)
+// so that all filters have the same area (Slaney normalisation). These are
+// the defaults of librosa.filters.mel.
+func NewMelFilterbank(sr float64, n, nMels int, fmin, fmax float64) (*Filterbank, error) {
+	switch {
+	case sr <= 0 || n < 2 || nMels < 1:
+		return nil, fmt.Errorf("dsp: mel filterbank: bad sizes sr=%g n=%d nMels=%d", sr, n, nMels)
+	case fmin < 0 || fmax <= fmin || fmax > sr/2:
+		return nil, fmt.Errorf("dsp: mel filterbank: bad band [%g, %g] Hz at sr=%g", fmin, fmax, sr)
+	}
+	bins := n/2 + 1
+	freqs := FFTFrequencies(nil, sr, n)
+	edges := make([]float64, nMels+2)
+	lo, hi := HzToMel(fmin), HzToMel(fmax)
+	for i := range edges {
+		edges[i] = MelToHz(lo + (hi-lo)*float64(i)/float64(nMels+1))
+	}
+	fb := newFilterbank(nMels, bins)
+	for r := 0; r < nMels; r++ {
+		left, centre, right := edges[r], edges[r+1], edges[r+2]
+		scale := 2 / (right - left)
+		row := fb.Row(r)
+		for c, f := range freqs {
+			up := (f - left) / (centre - left)
+			down := (right - f) / (right - centre)
+			w := math.Min(up, down)
+			if w > 0 {
+				row[c] = w * scale
+			}
+		}
+	}
+	fb.updateSpans()
+	return fb, nil
+}
+
+// HzToOctaves converts a frequency in Hz to octaves above C0 of a scale whose
+// A4 is 440·2^(tuning/binsPerOctave) Hz (A4 lies 4.75 octaves above C0).
+func HzToOctaves(hz, tuning float64, binsPerOctave int) float64 {
+	a4 := 440 * math.Exp2(tuning/float64(binsPerOctave))
+	return math.Log2(hz / (a4 / 16))
+}
+
+// NewChromaFilterbank returns nChroma pitch-class filters over the n/2+1
+// bins of an n-point transform at sample rate sr, following Ellis's chroma
+// recipe as librosa.filters.chroma does with base_c and norm 2: every FFT
+// bin k ≥ 1 is placed at its (fractional) pitch-class position, tuning
+// (in fractions of a chroma bin) shifting the reference A4; bin 0 is put 1.5
+// octaves below bin 1. Each pitch class receives a Gaussian bump around the
+// bin's position whose width follows the bin's spacing in chroma bins (at
+// least one), the columns are normalised to unit Euclidean norm over the
+// pitch classes, weighted by a Gaussian over octaves centred on ctroct with
+// standard deviation octwidth, and the rows are rotated so that row 0 is C.
+// The weights are built over all n bins of the full transform and then cut to
+// the n/2+1 non-negative ones.
+func NewChromaFilterbank(sr float64, n, nChroma int, tuning, ctroct, octwidth float64) (*Filterbank, error) {
+	if sr <= 0 || n < 2 || nChroma < 1 {
+		return nil, fmt.Errorf("dsp: chroma filterbank: bad sizes sr=%g n=%d nChroma=%d", sr, n, nChroma)
+	}
+	fb := newFilterbank(nChroma, n/2+1)
+	if err := fb.setChroma(sr, n, nChroma, tuning, ctroct, octwidth); err != nil {
+		return nil, err
+	}
+	return fb, nil
+}
+
+// SetChromaTuning recomputes, in place and without allocating, the weights of
+// a chroma bank built by NewChromaFilterbank for another tuning.
+func (f *Filterbank) SetChromaTuning(sr float64, n int, tuning, ctroct, octwidth float64) error {
+	if f.Cols != n/2+1 {
+		return fmt.Errorf("dsp: chroma bank has %d bins, transform size %d needs %d", f.Cols, n, n/2+1)
+	}
+	return f.setChroma(sr, n, f.Rows, tuning, ctroct, octwidth)
+}
+
+func (f *Filterbank) setChroma(sr float64, n, nChroma int, tuning, ctroct, octwidth float64) error {
+	if math.IsNaN(tuning) || math.IsInf(tuning, 0) {
+		return fmt.Errorf("dsp: chroma filterbank: tuning %g", tuning)
+	}
+	nc := float64(nChroma)
+	half := math.Round(nc / 2)
+	roll := 3 * (nChroma / 12) // row shift that puts C first
+	// position returns the pitch-class position of bin k (k ≤ n/2 only is
+	// needed, but bin k+1 defines the width of bin k).
+	position := func(k int) float64 {
+		if k == 0 {
+			return position1(sr, n, nc, tuning, nChroma) - 1.5*nc
+		}
+		return nc * HzToOctaves(float64(k)*sr/float64(n), tuning, nChroma)
+	}
+	for k := 0; k < f.Cols; k++ {
+		p := position(k)
+		width := 1.0
+		if k+1 < n {
+			width = math.Max(position(k+1)-p, 1)
+		}
+		var norm float64
+		for c := 0; c < nChroma; c++ {
+			d := p - float64(c)
+			d = math.Mod(d+half+10*nc, nc)
+			if d < 0 {
+				d += nc
+			}
+			d -= half
+			w := math.Exp(-0.5 * (2 * d / width) * (2 * d / width))
+			f.Weights[c*f.Cols+k] = w
+			norm += w * w
+		}
+		norm = math.Sqrt(norm)
+		octave := math.Exp(-0.5 * ((p/nc - ctroct) / octwidth) * ((p/nc - ctroct) / octwidth))
+		if norm == 0 {
+			norm = 1
+		}
+		// Write the column rotated so that row 0 is C.
+		var col [64]float64
+		tmp := col[:0]
+		if nChroma > len(col) {
+			tmp = make([]float64, nChroma)
+		} else {
+			tmp = col[:nChroma]
+		}
+		for c := 0; c < nChroma; c++ {
+			tmp[c] = f.Weights[c*f.Cols+k] / norm * octave
+		}
+		for c := 0; c < nChroma; c++ {
+			f.Weights[c*f.Cols+k] = tmp[((c+roll)%nChroma+nChroma)%nChroma]
+		}
+	}
+	f.updateSpans()
+	return nil
+}
+
+// position1 is the chroma position of bin 1.
+func position1(sr float64, n int, nc, tuning float64, nChroma int) float64 {
+	return nc * HzToOctaves(sr/float64(n), tuning, nChroma)
+}

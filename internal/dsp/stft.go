@@ -1,0 +1,215 @@
+package dsp
+
+import (
+	"fmt"
+	"math"
+)
+
+// STFT is a plan for the centred short-time Fourier transform with a periodic
+// Hann window and its inverse. Frame t covers the samples [t·hop − n/2,
+// t·hop + n/2) of the signal, which is extended beyond its ends by reflection
+// about the first and last samples (… x2 x1 | x0 x1 x2 … and likewise at the
+// end), so a signal of m samples has 1 + m/hop frames. Spectrogram matrices
+// are stored frame by frame: entry (t, k) of a matrix with Bins() bins per
+// frame is at index t·Bins()+k. It is not safe for concurrent use.
+type STFT struct {
+	n, hop int
+	window []float64
+	rfft   *RFFT
+	frame  []float64
+	wss    []float64    // window-sum-square scratch of the inverse
+	masked []complex128 // one masked frame of the inverse
+}
+
+// NewSTFT returns a plan for frames of n samples (a power of two ≥ 2) taken
+// every hop samples (1 ≤ hop ≤ n).
+func NewSTFT(n, hop int) (*STFT, error) {
+	if hop < 1 || hop > n {
+		return nil, fmt.Errorf("dsp: STFT hop %d outside [1, %d]", hop, n)
+	}
+	r, err := NewRFFT(n)
+	if err != nil {
+		return nil, fmt.Errorf("dsp: STFT: %w", err)
+	}
+	return &STFT{
+		n:      n,
+		hop:    hop,
+		window: Hann(make([]float64, n)),
+		rfft:   r,
+		frame:  make([]float64, n),
+	}, nil
+}
+
+// Size returns the frame length n.
+func (s *STFT) Size() int { return s.n }
+
+// Hop returns the hop length.
+func (s *STFT) Hop() int { return s.hop }
+
+// Bins returns the number of non-negative frequency bins per frame, n/2+1.
+func (s *STFT) Bins() int { return s.n/2 + 1 }
+
+// Window returns the analysis window (owned by the plan; do not modify).
+func (s *STFT) Window() []float64 { return s.window }
+
+// Frames returns the number of centred frames of a signal of m samples.
+func (s *STFT) Frames(m int) int { return 1 + m/s.hop }
+
+// MinSamples returns the shortest signal the centred transform accepts: the
+// reflection padding of n/2 samples needs n/2+1 samples.
+func (s *STFT) MinSamples() int { return s.n/2 + 1 }
+
+// Reflect returns the sample at index i of x extended by reflection padding
+// about its first and last samples; i must lie within len(x)−1 of the ends.
+func Reflect(x []float32, i int) float32 {
+	m := len(x)
+	if i < 0 {
+		return x[-i]
+	}
+	if i >= m {
+		return x[2*(m-1)-i]
+	}
+	return x[i]
+}
+
+// Frame copies the unwindowed centred frame t of x (reflection padded) into
+// dst (length n) and returns it.
+func (s *STFT) Frame(dst []float64, x []float32, t int) []float64 {
+	start := t*s.hop - s.n/2
+	if start >= 0 && start+s.n <= len(x) {
+		for i, v := range x[start : start+s.n] {
+			dst[i] = float64(v)
+		}
+		return dst
+	}
+	for i := range dst {
+		dst[i] = float64(Reflect(x, start+i))
+	}
+	return dst
+}
+
+// Compute writes the centred STFT of x into dst (Frames(len(x))·Bins()
+// values, frame by frame; nil allocates) and returns it. It returns an error
+// if x is shorter than MinSamples.
+func (s *STFT) Compute(dst []complex128, x []float32) ([]complex128, error) {
+	if len(x) < s.MinSamples() {
+		return nil, fmt.Errorf("dsp: STFT of %d samples, need at least %d", len(x), s.MinSamples())
+	}
+	frames, bins := s.Frames(len(x)), s.Bins()
+	if dst == nil {
+		dst = make([]complex128, frames*bins)
+	} else if len(dst) != frames*bins {
+		return nil, fmt.Errorf("dsp: STFT destination has %d values, want %d", len(dst), frames*bins)
+	}
+	for t := 0; t < frames; t++ {
+		f := s.Frame(s.frame, x, t)
+		for i, w := range s.window {
+			f[i] *= w
+		}
+		s.rfft.Coefficients(dst[t*bins:(t+1)*bins], f)
+	}
+	return dst, nil
+}
+
+// Magnitude writes |z| of every value of spec into dst (same length; nil
+// allocates) and returns it.
+func Magnitude(dst []float64, spec []complex128) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(spec))
+	}
+	for i, v := range spec[:len(dst)] {
+		dst[i] = math.Hypot(real(v), imag(v))
+	}
+	return dst
+}
+
+// Power writes |z|² of every value of spec into dst (same length; nil
+// allocates) and returns it.
+func Power(dst []float64, spec []complex128) []float64 {
+	if dst == nil {
+		dst = make([]float64, len(spec))
+	}
+	for i, v := range spec[:len(dst)] {
+		dst[i] = real(v)*real(v) + imag(v)*imag(v)
+	}
+	return dst
+}
+
+// Inverse writes into dst (length m; nil allocates) the signal of m samples
+// whose centred STFT is spec (frame by frame, Bins() values per frame): each
+// frame is inverse transformed, windowed again and overlap-added, the sum is
+// divided by the overlap-added squared window wherever that is not
+// negligible, and the result is trimmed by n/2 at the start and cut or
+// zero-extended to m samples. This is the least-squares inverse of Compute
+// (librosa.istft with centre and length).
+func (s *STFT) Inverse(dst []float64, spec []complex128, m int) ([]float64, error) {
+	return s.InverseMasked(dst, spec, nil, m)
+}
+
+// InverseMasked is Inverse of the spectrogram spec·mask (element by element;
+// mask has one real gain per value of spec, or is nil for none), without
+// materialising the product.
+func (s *STFT) InverseMasked(dst []float64, spec []complex128, mask []float64, m int) ([]float64, error) {
+	bins := s.Bins()
+	if len(spec)%bins != 0 || len(spec) == 0 {
+		return nil, fmt.Errorf("dsp: inverse STFT of %d values, not a whole number of %d-bin frames", len(spec), bins)
+	}
+	if m < 0 {
+		return nil, fmt.Errorf("dsp: inverse STFT length %d is negative", m)
+	}
+	if mask != nil && len(mask) != len(spec) {
+		return nil, fmt.Errorf("dsp: inverse STFT mask has %d values, spectrogram %d", len(mask), len(spec))
+	}
+	if dst == nil {
+		dst = make([]float64, m)
+	} else if len(dst) != m {
+		return nil, fmt.Errorf("dsp: inverse STFT destination has %d samples, want %d", len(dst), m)
+	}
+	frames := len(spec) / bins
+	off := s.n / 2
+	if cap(s.wss) < m {
+		s.wss = make([]float64, m)
+	}
+	wss := s.wss[:m]
+	for i := range dst {
+		dst[i] = 0
+		wss[i] = 0
+	}
+	for t := 0; t < frames; t++ {
+		start := t*s.hop - off // position of the frame in the output
+		lo, hi := 0, s.n
+		if start < 0 {
+			lo = -start
+		}
+		if start+hi > m {
+			hi = m - start
+		}
+		if lo >= hi {
+			continue
+		}
+		in := spec[t*bins : (t+1)*bins]
+		if mask != nil {
+			if len(s.masked) != bins {
+				s.masked = make([]complex128, bins)
+			}
+			g := mask[t*bins : (t+1)*bins]
+			for k, v := range in {
+				s.masked[k] = complex(real(v)*g[k], imag(v)*g[k])
+			}
+			in = s.masked
+		}
+		f := s.rfft.Sequence(s.frame, in)
+		for i := lo; i < hi; i++ {
+			w := s.window[i]
+			dst[start+i] += w * f[i]
+			wss[start+i] += w * w
+		}
+	}
+	const tiny = 0x1p-126 // smallest normal float32, librosa's threshold
+	for i, w := range wss {
+		if w > tiny {
+			dst[i] /= w
+		}
+	}
+	return dst, nil
+}

@@ -1,0 +1,133 @@
+package dsp
+
+import (
+	"math"
+	"math/cmplx"
+	"math/rand"
+	"testing"
+)
+
+func randomSignal(n int, seed int64) []float32 {
+	rng := rand.New(rand.NewSource(seed))
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(rng.Float64()*2 - 1)
+	}
+	return x
+}
+
+func TestSTFTFramingAndReflection(t *testing.T) {
+	s, err := NewSTFT(16, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := randomSignal(37, 3)
+	if got := s.Frames(len(x)); got != 1+37/4 {
+		t.Fatalf("Frames(37) = %d", got)
+	}
+	spec, err := s.Compute(nil, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Reference: pad by reflection explicitly, window, naive DFT.
+	pad := make([]float64, 0, len(x)+16)
+	for i := 8; i >= 1; i-- {
+		pad = append(pad, float64(x[i]))
+	}
+	for _, v := range x {
+		pad = append(pad, float64(v))
+	}
+	for i := len(x) - 2; i >= len(x)-9; i-- {
+		pad = append(pad, float64(x[i]))
+	}
+	w := Hann(make([]float64, 16))
+	for f := 0; f < s.Frames(len(x)); f++ {
+		fr := make([]complex128, 16)
+		for i := range fr {
+			fr[i] = complex(pad[f*4+i]*w[i], 0)
+		}
+		want := naiveDFT(fr, false)[:9]
+		if d := maxAbsDiff(spec[f*9:(f+1)*9], want); d > 1e-9 {
+			t.Errorf("frame %d differs by %g", f, d)
+		}
+	}
+}
+
+func TestSTFTInverseRoundTrip(t *testing.T) {
+	s, _ := NewSTFT(2048, 512)
+	for _, n := range []int{1025, 4000, 22050, 30000} {
+		x := randomSignal(n, int64(n))
+		spec, err := s.Compute(nil, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y, err := s.Inverse(nil, spec, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range x {
+			if math.Abs(y[i]-float64(x[i])) > 1e-9 {
+				t.Fatalf("n=%d sample %d: %g, want %g", n, i, y[i], x[i])
+			}
+		}
+		// A mask of ones is the identity; a mask of 0.5 halves the signal.
+		half := make([]float64, len(spec))
+		for i := range half {
+			half[i] = 0.5
+		}
+		z, err := s.InverseMasked(nil, spec, half, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range x {
+			if math.Abs(z[i]-0.5*float64(x[i])) > 1e-9 {
+				t.Fatalf("n=%d masked sample %d: %g, want %g", n, i, z[i], 0.5*x[i])
+			}
+		}
+	}
+}
+
+func TestSTFTErrors(t *testing.T) {
+	s, _ := NewSTFT(2048, 512)
+	if _, err := s.Compute(nil, make([]float32, 1024)); err == nil {
+		t.Error("Compute of 1024 samples: no error")
+	}
+	if _, err := s.Compute(make([]complex128, 5), make([]float32, 2048)); err == nil {
+		t.Error("Compute into a short destination: no error")
+	}
+	if _, err := s.Inverse(nil, make([]complex128, 1000), 10); err == nil {
+		t.Error("Inverse of a partial frame: no error")
+	}
+	if _, err := NewSTFT(2048, 0); err == nil {
+		t.Error("NewSTFT hop 0: no error")
+	}
+	if _, err := NewSTFT(1000, 10); err == nil {
+		t.Error("NewSTFT n 1000: no error")
+	}
+}
+
+func TestMagnitudePower(t *testing.T) {
+	spec := []complex128{complex(3, 4), 0, complex(-1, 0)}
+	m := Magnitude(nil, spec)
+	p := Power(nil, spec)
+	for i, want := range []float64{5, 0, 1} {
+		if m[i] != want || math.Abs(p[i]-want*want) > 1e-12 {
+			t.Errorf("value %d: magnitude %g power %g, want %g", i, m[i], p[i], want)
+		}
+	}
+	_ = cmplx.Abs
+}
+
+func TestSTFTComputeNoAlloc(t *testing.T) {
+	s, _ := NewSTFT(2048, 512)
+	x := randomSignal(22050, 5)
+	dst := make([]complex128, s.Frames(len(x))*s.Bins())
+	allocs := testing.AllocsPerRun(5, func() {
+		if _, err := s.Compute(dst, x); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Compute allocates %g times per call", allocs)
+	}
+}

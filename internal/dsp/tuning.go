@@ -1,0 +1,187 @@
+package dsp
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sort"
+)
+
+// Tuner estimates the tuning deviation of a recording from A440, in
+// fractions of a bin of a binsPerOctave-bin pitch scale, the way
+// librosa.estimate_tuning does:
+//
+//  1. Pitch tracking on a spectrogram: in every frame, the bins between fmin
+//     (inclusive) and fmax (exclusive) that exceed threshold times the frame's
+//     maximum and are local maxima over frequency (strictly above the bin
+//     below, at least the bin above) give a peak; parabolic interpolation of
+//     the bin and its two neighbours refines its frequency and magnitude.
+//  2. Peaks whose interpolated magnitude is at least the median over all
+//     peaks are kept.
+//  3. Each kept frequency's deviation from the nearest pitch of the scale is
+//     histogrammed over [−0.5, 0.5) in steps of resolution; the left edge of
+//     the fullest bin is the estimate (0 if there are no peaks).
+//
+// The deviation arithmetic is rounded to float32 as librosa's is. A Tuner
+// owns its scratch memory and is not safe for concurrent use.
+type Tuner struct {
+	sr            float64
+	n             int
+	fmin, fmax    float64
+	threshold     float64
+	binsPerOctave int
+
+	edges  []float64
+	counts []int
+	pitch  []float64
+	mag    []float64
+	sorted []float64
+}
+
+// NewTuner returns a Tuner for spectrograms of an n-point transform at sample
+// rate sr.
+func NewTuner(sr float64, n int, fmin, fmax, threshold, resolution float64, binsPerOctave int) (*Tuner, error) {
+	switch {
+	case sr <= 0 || n < 4:
+		return nil, fmt.Errorf("dsp: tuner: bad sizes sr=%g n=%d", sr, n)
+	case !(resolution > 0 && resolution <= 1):
+		return nil, fmt.Errorf("dsp: tuner: resolution %g outside (0, 1]", resolution)
+	case binsPerOctave < 1:
+		return nil, fmt.Errorf("dsp: tuner: %d bins per octave", binsPerOctave)
+	}
+	num := int(math.Ceil(1 / resolution))
+	if num < 2 {
+		num = 2
+	}
+	t := &Tuner{
+		sr: sr, n: n,
+		fmin: math.Max(fmin, 0), fmax: math.Min(fmax, sr/2),
+		threshold: threshold, binsPerOctave: binsPerOctave,
+		edges:  make([]float64, num),
+		counts: make([]int, num-1),
+	}
+	step := 1 / float64(num)
+	for i := range t.edges {
+		t.edges[i] = float64(i)*step - 0.5
+	}
+	return t, nil
+}
+
+// Estimate returns the tuning estimated from spec, a frames×(n/2+1)
+// spectrogram stored frame by frame (librosa's chroma_stft passes the power
+// spectrogram).
+func (t *Tuner) Estimate(spec []float64, frames int) (float64, error) {
+	bins := t.n/2 + 1
+	if frames < 1 || len(spec) != frames*bins {
+		return 0, fmt.Errorf("dsp: tuning of %d values as %d frames of %d bins", len(spec), frames, bins)
+	}
+	t.pitch, t.mag = t.pitch[:0], t.mag[:0]
+	// Bins whose frequency lies in [fmin, fmax).
+	kLo := int(math.Ceil(t.fmin * float64(t.n) / t.sr))
+	for kLo > 0 && float64(kLo-1)*t.sr/float64(t.n) >= t.fmin {
+		kLo--
+	}
+	kHi := kLo
+	for kHi < bins && float64(kHi)*t.sr/float64(t.n) < t.fmax {
+		kHi++
+	}
+	for f := 0; f < frames; f++ {
+		s := spec[f*bins : (f+1)*bins]
+		top := s[0]
+		for _, v := range s {
+			top = math.Max(top, v)
+		}
+		ref := t.threshold * top
+		gated := func(k int) float64 {
+			if k < 0 {
+				k = 0
+			}
+			if k >= bins {
+				k = bins - 1
+			}
+			if s[k] > ref {
+				return s[k]
+			}
+			return 0
+		}
+		for k := kLo; k < kHi; k++ {
+			z := gated(k)
+			if k == 0 || !(z > gated(k-1)) || !(z >= gated(k+1)) {
+				continue
+			}
+			var shift, skew float64
+			if k > 0 && k < bins-1 {
+				avg := 0.5 * (s[k+1] - s[k-1])
+				curv := 2*s[k] - s[k+1] - s[k-1]
+				if math.Abs(curv) < 0x1p-126 {
+					curv++
+				}
+				shift = avg / curv
+				skew = 0.5 * avg * shift
+			}
+			p := (float64(k) + shift) * t.sr / float64(t.n)
+			if p > 0 {
+				t.pitch = append(t.pitch, p)
+				t.mag = append(t.mag, s[k]+skew)
+			}
+		}
+	}
+	if len(t.pitch) == 0 {
+		return 0, nil
+	}
+	t.sorted = append(t.sorted[:0], t.mag...)
+	slices.Sort(t.sorted)
+	m := len(t.sorted)
+	median := t.sorted[m/2]
+	if m%2 == 0 {
+		median = 0.5 * (t.sorted[m/2-1] + t.sorted[m/2])
+	}
+	clear(t.counts)
+	last := len(t.edges) - 1
+	any := false
+	for i, p := range t.pitch {
+		if t.mag[i] < median {
+			continue
+		}
+		r := t.deviation(p)
+		if r < t.edges[0] || r > t.edges[last] {
+			continue
+		}
+		j := sort.SearchFloat64s(t.edges, r) // first edge ≥ r
+		if j == len(t.edges) || t.edges[j] > r {
+			j--
+		}
+		if j == last {
+			j--
+		}
+		t.counts[j]++
+		any = true
+	}
+	if !any {
+		return 0, nil
+	}
+	best := 0
+	for j, c := range t.counts {
+		if c > t.counts[best] {
+			best = j
+		}
+	}
+	return t.edges[best], nil
+}
+
+// deviation returns the signed distance, in [−0.5, 0.5) scale bins, of
+// frequency f from the nearest pitch of the A440 scale, rounded through
+// float32 like librosa's computation.
+func (t *Tuner) deviation(f float64) float64 {
+	f32 := float32(f)
+	oct := float32(math.Log2(float64(f32 / float32(440.0/16))))
+	x := float32(t.binsPerOctave) * oct
+	r := float32(math.Mod(float64(x), 1))
+	if r < 0 {
+		r++
+	}
+	if r >= 0.5 {
+		r--
+	}
+	return float64(r)
+}

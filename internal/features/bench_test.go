@@ -1,0 +1,137 @@
+package features
+
+import (
+	"math"
+	"math/rand"
+	"testing"
+
+	"github.com/genrec/genrec/internal/dsp"
+	"github.com/genrec/genrec/internal/params"
+)
+
+// benchClip returns a 30-s clip: a reference GTZAN clip if available,
+// otherwise a synthetic one (noise plus tones with a beat).
+func benchClip(b *testing.B) []float32 {
+	b.Helper()
+	if rows, err := readTable(clipsDir() + "/features.csv"); err == nil && len(rows) > 0 {
+		if x, _, err := readWAV(clipsDir() + "/" + rows[0].file); err == nil {
+			return x[:min(len(x), params.MaxSamples)]
+		}
+	}
+	rng := rand.New(rand.NewSource(1))
+	x := make([]float32, params.MaxSamples)
+	for i := range x {
+		t := float64(i) / params.SampleRate
+		beat := math.Exp(-20 * math.Mod(t, 0.5))
+		x[i] = float32(0.2*math.Sin(2*math.Pi*220*t) + 0.1*math.Sin(2*math.Pi*330*t) + 0.2*beat*rng.NormFloat64())
+	}
+	return x
+}
+
+// prepared returns an Extractor that has analysed x once, so its buffers
+// are sized.
+func prepared(b *testing.B, x []float32) *Extractor {
+	b.Helper()
+	e := NewExtractor()
+	if _, err := e.Extract(nil, x); err != nil {
+		b.Fatal(err)
+	}
+	return e
+}
+
+func BenchmarkSTFT(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.stft.Compute(e.spec, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkMel(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	frames, bins := e.stft.Frames(len(x)), params.NBins
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for t := 0; t < frames; t++ {
+			e.mel.Apply(e.melDB[t*params.NMels:(t+1)*params.NMels], e.power[t*bins:(t+1)*bins])
+		}
+	}
+}
+
+func BenchmarkMFCC(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	frames := e.stft.Frames(len(x))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		// dB conversion and DCT of the (already dB) mel spectrogram.
+		dsp.PowerToDB(e.melDB[:frames*params.NMels], e.melDB[:frames*params.NMels], 1, params.Amin, params.TopDB)
+		for t := 0; t < frames; t++ {
+			e.dct.Transform(e.mfccT[t*params.NMFCC:(t+1)*params.NMFCC], e.melDB[t*params.NMels:(t+1)*params.NMels])
+		}
+	}
+}
+
+func BenchmarkChroma(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	frames := e.stft.Frames(len(x))
+	// Restore the power spectrogram (Extract leaves magnitudes behind).
+	for i, v := range e.power[:frames*params.NBins] {
+		e.power[i] = v * v
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := e.chromagram(frames); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkHPSS(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	frames := e.stft.Frames(len(x))
+	dst := make([]float64, len(Columns))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := e.separate(dst, x, frames); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkTempo(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	frames := e.stft.Frames(len(x))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.tempo(frames); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkExtract(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	dst := make([]float64, len(Columns))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Extract(dst, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

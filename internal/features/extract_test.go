@@ -1,0 +1,147 @@
+package features
+
+import (
+	"math"
+	"math/rand"
+	"strings"
+	"testing"
+
+	"github.com/genrec/genrec/internal/params"
+)
+
+func noise(n int, seed int64, amp float64) []float32 {
+	rng := rand.New(rand.NewSource(seed))
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(amp * rng.NormFloat64())
+	}
+	return x
+}
+
+func TestColumns(t *testing.T) {
+	if len(Columns) != 57 {
+		t.Fatalf("%d columns, want 57", len(Columns))
+	}
+	seen := map[string]bool{}
+	for _, c := range Columns {
+		if seen[c] {
+			t.Errorf("duplicate column %q", c)
+		}
+		seen[c] = true
+	}
+	if Columns[colTempo] != "tempo" || Columns[colMFCC] != "mfcc1_mean" || Columns[colHarmony] != "harmony_mean" ||
+		Columns[len(Columns)-1] != "mfcc20_var" {
+		t.Error("column index constants disagree with Columns")
+	}
+}
+
+func TestExtractErrors(t *testing.T) {
+	e := NewExtractor()
+	tests := []struct {
+		name string
+		dst  []float64
+		x    []float32
+		want string
+	}{
+		{"empty", nil, nil, "samples"},
+		{"too short", nil, make([]float32, MinSamples-1), "samples"},
+		{"NaN", nil, append(make([]float32, 5000), float32(math.NaN())), "NaN"},
+		{"Inf", nil, append(make([]float32, 5000), float32(math.Inf(1))), "Inf"},
+		{"bad dst", make([]float64, 3), make([]float32, 5000), "destination"},
+	}
+	for _, tc := range tests {
+		_, err := e.Extract(tc.dst, tc.x)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+func TestExtractEdgeCases(t *testing.T) {
+	e := NewExtractor()
+	for _, tc := range []struct {
+		name string
+		x    []float32
+	}{
+		{"minimum length", noise(MinSamples, 1, 0.1)},
+		{"silence", make([]float32, 3*params.SampleRate)},
+		{"one hop over", noise(params.NFFT+params.Hop+1, 2, 0.3)},
+	} {
+		v, err := e.Extract(nil, tc.x)
+		if err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		for i, f := range v {
+			if math.IsNaN(f) || math.IsInf(f, 0) {
+				t.Errorf("%s: %s = %g", tc.name, Columns[i], f)
+			}
+		}
+	}
+	// Silence: no energy, no crossings, no tempo.
+	v, _ := e.Extract(nil, make([]float32, 3*params.SampleRate))
+	for _, c := range []int{colChroma, colRMS, colCentroid, colZCR, colHarmony, colPerceptr, colTempo} {
+		if v[c] != 0 {
+			t.Errorf("silence: %s = %g, want 0", Columns[c], v[c])
+		}
+	}
+}
+
+func TestExtractReusesBuffers(t *testing.T) {
+	e := NewExtractor()
+	long, short := noise(5*params.SampleRate, 3, 0.2), noise(2*params.SampleRate, 4, 0.2)
+	a, err := e.Extract(nil, short)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Extract(nil, long); err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.Extract(nil, short)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			t.Errorf("%s: %g after a longer clip, %g before", Columns[i], b[i], a[i])
+		}
+	}
+	dst := make([]float64, len(Columns))
+	allocs := testing.AllocsPerRun(3, func() {
+		if _, err := e.Extract(dst, short); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("Extract allocates %g times per call once warmed up", allocs)
+	}
+}
+
+func TestSpectralShapeKnown(t *testing.T) {
+	freqs := []float64{0, 100, 200, 300}
+	c, bw := centroidBandwidth([]float64{0, 1, 0, 1}, freqs, 2)
+	if c != 200 || bw != 100 {
+		t.Errorf("centroid %g bandwidth %g, want 200, 100", c, bw)
+	}
+	if r := rolloff([]float64{1, 1, 1, 1}, freqs, 0.85); r != 300 {
+		t.Errorf("rolloff %g, want 300", r)
+	}
+	if r := rolloff([]float64{1, 1, 1, 1}, freqs, 0.5); r != 100 {
+		t.Errorf("rolloff 50%% %g, want 100", r)
+	}
+	if r := rolloff(make([]float64, 4), freqs, 0.85); r != 0 {
+		t.Errorf("silent rolloff %g, want 0", r)
+	}
+	// Signs: + + - - 0 + -  → changes at 2, 4 (zero is positive, so −→0
+	// counts), 6: 3 of 7.
+	if z := frameZCR([]float64{1, 2, -1, -2, 0, 3, -1}, 1e-10); math.Abs(z-3.0/7) > 1e-15 {
+		t.Errorf("zcr %g, want 3/7", z)
+	}
+	if z := frameZCR([]float64{1, -1e-12, 1}, 1e-10); z != 0 {
+		t.Errorf("zcr below threshold %g, want 0", z)
+	}
+	m, v := meanVar([]float64{1, 2, 3, 4})
+	if m != 2.5 || v != 1.25 {
+		t.Errorf("meanVar %g %g", m, v)
+	}
+}

@@ -1,0 +1,130 @@
+package features
+
+import "math"
+
+// centroidBandwidth returns the spectral centroid (the magnitude-weighted
+// mean frequency) and the spectral bandwidth of order p (the p-th root of
+// the magnitude-weighted mean of |f − centroid|^p) of one magnitude frame.
+// A silent frame has both zero.
+func centroidBandwidth(mag, freqs []float64, p float64) (centroid, bandwidth float64) {
+	var sum, moment float64
+	for k, m := range mag {
+		sum += m
+		moment += m * freqs[k]
+	}
+	if sum < tinyFloat32 {
+		return 0, 0
+	}
+	centroid = moment / sum
+	var dev float64
+	for k, m := range mag {
+		d := math.Abs(freqs[k] - centroid)
+		if p == 2 {
+			dev += m * d * d
+		} else {
+			dev += m * math.Pow(d, p)
+		}
+	}
+	dev /= sum
+	if p == 2 {
+		return centroid, math.Sqrt(dev)
+	}
+	return centroid, math.Pow(dev, 1/p)
+}
+
+// rolloff returns the lowest bin frequency at which the cumulative magnitude
+// of the frame reaches the given fraction of its total (0 for silence).
+func rolloff(mag, freqs []float64, fraction float64) float64 {
+	var total float64
+	for _, m := range mag {
+		total += m
+	}
+	threshold := fraction * total
+	var cum float64
+	for k, m := range mag {
+		cum += m
+		if cum >= threshold {
+			return freqs[k]
+		}
+	}
+	return freqs[len(freqs)-1]
+}
+
+// frameRMS returns the root mean square of one frame.
+func frameRMS(x []float64) float64 {
+	var s float64
+	for _, v := range x {
+		s += v * v
+	}
+	return math.Sqrt(s / float64(len(x)))
+}
+
+// edgeFrame copies into dst the len(dst) samples of x starting at start,
+// positions outside x repeating the first or last sample (edge padding), and
+// returns dst.
+func edgeFrame(dst []float64, x []float32, start int) []float64 {
+	last := len(x) - 1
+	for i := range dst {
+		j := start + i
+		if j < 0 {
+			j = 0
+		} else if j > last {
+			j = last
+		}
+		dst[i] = float64(x[j])
+	}
+	return dst
+}
+
+// frameZCR returns the fraction of the frame's samples at which the sign
+// differs from the previous sample's, values with magnitude ≤ threshold
+// counting as zero and zero counting as positive. The first sample never
+// counts, and the count is divided by the full frame length.
+func frameZCR(x []float64, threshold float64) float64 {
+	neg := func(v float64) bool { return v < 0 && -v > threshold }
+	n := 0
+	prev := neg(x[0])
+	for _, v := range x[1:] {
+		cur := neg(v)
+		if cur != prev {
+			n++
+		}
+		prev = cur
+	}
+	return float64(n) / float64(len(x))
+}
+
+// meanVar returns the mean and population variance of x (two passes).
+func meanVar(x []float64) (mean, variance float64) {
+	if len(x) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	for _, v := range x {
+		mean += v
+	}
+	mean /= float64(len(x))
+	for _, v := range x {
+		d := v - mean
+		variance += d * d
+	}
+	return mean, variance / float64(len(x))
+}
+
+// meanVarStrided returns the mean and population variance of x[off],
+// x[off+stride], ….
+func meanVarStrided(x []float64, off, stride int) (mean, variance float64) {
+	n := 0
+	for i := off; i < len(x); i += stride {
+		mean += x[i]
+		n++
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	mean /= float64(n)
+	for i := off; i < len(x); i += stride {
+		d := x[i] - mean
+		variance += d * d
+	}
+	return mean, variance / float64(n)
+}

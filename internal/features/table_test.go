@@ -1,0 +1,204 @@
+package features
+
+import (
+	"encoding/binary"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/genrec/genrec/internal/params"
+)
+
+// implemented lists the columns that Extract computes and that
+// TestTableClips holds to tolerance; any other column is reported as
+// skipped.
+var implemented = map[string]bool{}
+
+func init() {
+	for _, c := range Columns {
+		implemented[c] = true
+	}
+}
+
+// tolerance returns the relative tolerance and the absolute tolerance (used
+// when it is the larger allowance) of a column.
+func tolerance(col string) (rel, abs float64) {
+	switch {
+	case col == "tempo":
+		return 0, 1 // 1 BPM
+	case col == "harmony_mean" || col == "perceptr_mean":
+		return 0.01, 2e-5
+	default:
+		return 0.01, 1e-4
+	}
+}
+
+// clipsDir returns the directory of the GTZAN reference clips, or "".
+func clipsDir() string {
+	if root := os.Getenv("GENREC_SHARED"); root != "" {
+		return filepath.Join(root, "data", "gtzan", "clips")
+	}
+	return filepath.Join("..", "..", "..", "shared", "data", "gtzan", "clips")
+}
+
+// readWAV reads a 16-bit PCM mono WAV file as float32 samples (int16/32768)
+// and returns them with the sample rate.
+func readWAV(path string) ([]float32, int, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, 0, err
+	}
+	if len(b) < 12 || string(b[0:4]) != "RIFF" || string(b[8:12]) != "WAVE" {
+		return nil, 0, fmt.Errorf("%s: not a RIFF/WAVE file", path)
+	}
+	var rate, channels, bitsPer int
+	for p := 12; p+8 <= len(b); {
+		id := string(b[p : p+4])
+		size := int(binary.LittleEndian.Uint32(b[p+4 : p+8]))
+		body := b[p+8:]
+		if size > len(body) {
+			size = len(body)
+		}
+		body = body[:size]
+		switch id {
+		case "fmt ":
+			if size < 16 {
+				return nil, 0, fmt.Errorf("%s: short fmt chunk", path)
+			}
+			if f := binary.LittleEndian.Uint16(body[0:2]); f != 1 {
+				return nil, 0, fmt.Errorf("%s: format %d is not PCM", path, f)
+			}
+			channels = int(binary.LittleEndian.Uint16(body[2:4]))
+			rate = int(binary.LittleEndian.Uint32(body[4:8]))
+			bitsPer = int(binary.LittleEndian.Uint16(body[14:16]))
+		case "data":
+			if channels != 1 || bitsPer != 16 {
+				return nil, 0, fmt.Errorf("%s: %d channels of %d bits, want 16-bit mono", path, channels, bitsPer)
+			}
+			x := make([]float32, size/2)
+			for i := range x {
+				x[i] = float32(int16(binary.LittleEndian.Uint16(body[2*i:]))) / 32768
+			}
+			return x, rate, nil
+		}
+		p += 8 + size + size&1
+	}
+	return nil, 0, fmt.Errorf("%s: no data chunk", path)
+}
+
+// tableRow is one row of the reference table.
+type tableRow struct {
+	file   string
+	length int
+	values []float64
+}
+
+// readTable reads the reference features.csv and checks its header against
+// Columns.
+func readTable(path string) ([]tableRow, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	head := recs[0]
+	if len(head) != len(Columns)+3 || head[0] != "filename" || head[1] != "length" || head[len(head)-1] != "label" {
+		return nil, fmt.Errorf("%s: unexpected header %v", path, head)
+	}
+	for i, c := range Columns {
+		if head[i+2] != c {
+			return nil, fmt.Errorf("%s: column %d is %q, Columns has %q", path, i, head[i+2], c)
+		}
+	}
+	var rows []tableRow
+	for _, r := range recs[1:] {
+		row := tableRow{file: r[0], values: make([]float64, len(Columns))}
+		if row.length, err = strconv.Atoi(r[1]); err != nil {
+			return nil, fmt.Errorf("%s: length %q: %w", path, r[1], err)
+		}
+		for i := range Columns {
+			if row.values[i], err = strconv.ParseFloat(r[i+2], 64); err != nil {
+				return nil, fmt.Errorf("%s: %s %q: %w", path, Columns[i], r[i+2], err)
+			}
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// loadClips returns the reference rows and the samples of each clip, or
+// skips the test.
+func loadClips(tb testing.TB) ([]tableRow, [][]float32) {
+	tb.Helper()
+	dir := clipsDir()
+	rows, err := readTable(filepath.Join(dir, "features.csv"))
+	if os.IsNotExist(err) || (err != nil && strings.Contains(err.Error(), "no such file")) {
+		tb.Skipf("GTZAN reference clips not found at %s (set GENREC_SHARED to the shared directory)", dir)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	clips := make([][]float32, len(rows))
+	for i, r := range rows {
+		x, rate, err := readWAV(filepath.Join(dir, r.file))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if rate != params.SampleRate || len(x) != r.length {
+			tb.Fatalf("%s: %d samples at %d Hz, table says %d at %d", r.file, len(x), rate, r.length, params.SampleRate)
+		}
+		clips[i] = x
+	}
+	return rows, clips
+}
+
+// TestTableClips recomputes the reference table's rows for the ten GTZAN
+// clips and compares every implemented column within tolerance.
+func TestTableClips(t *testing.T) {
+	rows, clips := loadClips(t)
+	e := NewExtractor()
+	got := make([][]float64, len(rows))
+	for i := range rows {
+		v, err := e.Extract(nil, clips[i])
+		if err != nil {
+			t.Fatalf("%s: %v", rows[i].file, err)
+		}
+		got[i] = v
+	}
+	for c, name := range Columns {
+		worst, worstAbs, worstClip := 0.0, 0.0, ""
+		fail := false
+		rel, abs := tolerance(name)
+		for i, r := range rows {
+			want, have := r.values[c], got[i][c]
+			d := math.Abs(have - want)
+			re := d / math.Max(math.Abs(want), 1e-300)
+			if math.IsNaN(have) {
+				re, d = math.Inf(1), math.Inf(1)
+			}
+			if re > worst || worstClip == "" {
+				worst, worstAbs, worstClip = re, d, r.file
+			}
+			if !(d <= rel*math.Abs(want) || d <= abs) {
+				fail = true
+			}
+		}
+		switch {
+		case !implemented[name]:
+			t.Logf("%-24s SKIPPED (not implemented); worst rel %.3g (abs %.3g) on %s", name, worst, worstAbs, worstClip)
+		case fail:
+			t.Errorf("%-24s FAIL worst rel %.3g (abs %.3g) on %s", name, worst, worstAbs, worstClip)
+		default:
+			t.Logf("%-24s ok   worst rel %.3g (abs %.3g) on %s", name, worst, worstAbs, worstClip)
+		}
+	}
+}
