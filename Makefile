@@ -4,7 +4,7 @@ GO ?= $(shell command -v go 2>/dev/null || echo /usr/local/go/bin/go)
 SHARED ?= ../shared
 export CGO_ENABLED = 1
 
-.PHONY: all deps build demo test vet model check-model bench clean
+.PHONY: all deps build demo test fuzz race leakcheck vet model check-model bench clean
 
 all: build
 
@@ -28,15 +28,30 @@ test: build
 	@if [ -x $(SHARED)/tools/contract-check ]; then $(SHARED)/tools/contract-check . ; \
 	else echo "skip contract check: $(SHARED)/tools/contract-check not found"; fi
 
-# Retrain the shipped model from the shared GTZAN table (deterministic).
+# Fuzz every target for FUZZTIME (default 30s) each; not part of `test`.
+# .ci/run calls it after `make test`. Seeds: internal/*/testdata/fuzz/.
+fuzz: deps
+	FUZZTIME=$(or $(FUZZTIME),30s) GO=$(GO) scripts/fuzz
+
+# The parallel pipeline under the race detector.
+race: deps
+	$(GO) test -race -count=1 -run 'Race|Concurrent' ./internal/pipeline ./internal/audio
+
+# 10,000 decodes: RSS and goroutines before and after (see docs/reliability.md).
+leakcheck: deps
+	GENREC_LEAKCHECK=1 $(GO) test -count=1 -run 'Leak' -v ./internal/audio
+
+# Retrain the shipped model from the shared GTZAN table (deterministic): the
+# recipe chosen on valid.csv (docs/model.md), trained on train.csv + valid.csv.
+MODEL_TABLES = --table $(SHARED)/data/gtzan/train.csv --table $(SHARED)/data/gtzan/valid.csv
 model: build
-	bin/genrec train --table $(SHARED)/data/gtzan/train.csv \
+	bin/genrec train $(MODEL_TABLES) \
 		--fma-tracks $(SHARED)/data/fma/tracks.csv -o models/genrec.json
 
 # The committed model must be exactly what `make model` produces.
 check-model: build
 	@if [ -f $(SHARED)/data/gtzan/train.csv ]; then \
-		tmp=$$(mktemp -d) && bin/genrec train --table $(SHARED)/data/gtzan/train.csv \
+		tmp=$$(mktemp -d) && bin/genrec train $(MODEL_TABLES) \
 		  --fma-tracks $(SHARED)/data/fma/tracks.csv -o $$tmp/m.json 2>/dev/null && \
 		cmp $$tmp/m.json models/genrec.json && echo "model: retrained model is byte-identical to models/genrec.json"; \
 		rc=$$?; rm -rf $$tmp; exit $$rc; \

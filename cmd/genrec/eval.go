@@ -11,11 +11,13 @@ import (
 	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/genre"
 	"github.com/genrec/genrec/internal/metrics"
+	"github.com/genrec/genrec/internal/report"
 	"github.com/genrec/genrec/internal/submission"
 )
 
 const evalExamples = `  genrec eval --labels labels.csv predictions.csv   # score a challenge CSV (labels: file_id,genre)
   genrec eval --table ../shared/data/gtzan/valid.csv --prior train   # predict and score a labelled table
+  genrec eval --table valid.csv --model m.json --report docs/img   # also write reliability.png, confusion.png, report.json
 `
 
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -24,12 +26,14 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	table := fs.String("table", "", "labelled feature `FILE` (Kaggle GTZAN layout): predict its rows and score them")
 	modelPath := fs.String("model", "", "model `FILE` for --table (default: the shipped model)")
 	prior := fs.String("prior", "train", "target class prior for --table: fma, train, uniform or a CSV `FILE`")
+	reportDir := fs.String("report", "", "write a reliability diagram, a confusion matrix (PNG) and the figures (report.json) into `DIR`")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	var probs [][genre.N]float64
 	var labels []int
 	var baseline [genre.N]float64
+	var what string
 	switch {
 	case *table != "" && *labelsPath == "" && fs.NArg() == 0:
 		m, err := loadModel(*modelPath)
@@ -62,12 +66,14 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			labels = append(labels, k)
 		}
 		baseline = m.Fallback()
+		what = fmt.Sprintf("table %s, prior %s; model: %s", filepath.Base(*table), *prior, m.Describe())
 	case *labelsPath != "" && *table == "" && fs.NArg() == 1:
 		var err error
 		if probs, labels, err = readScored(*labelsPath, fs.Arg(0)); err != nil {
 			return err
 		}
 		baseline = classFrequencies(labels)
+		what = fmt.Sprintf("predictions %s against labels %s", filepath.Base(fs.Arg(0)), filepath.Base(*labelsPath))
 	default:
 		return usagef("give either --labels FILE and one predictions CSV, or --table FILE")
 	}
@@ -83,8 +89,16 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		same[i] = baseline
 	}
 	base := metrics.Evaluate(same, labels)
-	_, err := fmt.Fprintf(stdout, "prior-only log loss: %.4f (%s)\n", base.LogLoss, baselineName(*table != "", *prior))
-	return err
+	if _, err := fmt.Fprintf(stdout, "prior-only log loss: %.4f (%s)\n", base.LogLoss, baselineName(*table != "", *prior)); err != nil {
+		return err
+	}
+	if *reportDir != "" {
+		if err := report.Write(*reportDir, rep, what); err != nil {
+			return err
+		}
+		fmt.Fprintf(stderr, "genrec: report written to %s (%s, %s, %s)\n", *reportDir, report.ReliabilityFile, report.ConfusionFile, report.JSONFile)
+	}
+	return ctx.Err()
 }
 
 func baselineName(table bool, prior string) string {

@@ -15,9 +15,12 @@ import (
 	"github.com/genrec/genrec/internal/model"
 )
 
-const trainExamples = `  # the shipped model (see README):
-  genrec train --table ../shared/data/gtzan/train.csv \
+const trainExamples = `  # the shipped model (see README): chosen on valid.csv, trained on train+valid
+  genrec train --table ../shared/data/gtzan/train.csv --table ../shared/data/gtzan/valid.csv \
       --fma-tracks ../shared/data/fma/tracks.csv -o models/genrec.json
+  # the same recipe on train.csv only, to score it honestly on valid.csv:
+  genrec train --table ../shared/data/gtzan/train.csv \
+      --fma-tracks ../shared/data/fma/tracks.csv -o /tmp/train-only.json
   # a model on your own table, from 'genrec features':
   genrec train --table mine.csv -o mine.json
 `
@@ -38,6 +41,9 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	def := model.DefaultTrainConfig()
 	c := fs.Float64("C", def.C, "inverse L2 regularisation strength (larger: weaker regularisation)")
 	logVar := fs.Bool("log-var", def.LogVar, "take the logarithm of the *_var columns before standardising")
+	logScale := fs.Bool("log-scale", def.LogScale, "take the logarithm of the scale-like mean columns (rms, spectral centroid/bandwidth/roll-off, zero-crossing rate, tempo)")
+	calib := fs.String("calibration", def.Calibration, "calibration fitted on out-of-fold predictions: "+model.CalibTemperature+", "+model.CalibVector+" or "+model.CalibNone)
+	folds := fs.Int("folds", def.Folds, "number of contiguous per-class folds for the out-of-fold predictions")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -49,6 +55,14 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if *c <= 0 {
 		return usagef("-C must be > 0")
+	}
+	switch *calib {
+	case model.CalibTemperature, model.CalibVector, model.CalibNone:
+	default:
+		return usagef("--calibration %q: want %s, %s or %s", *calib, model.CalibTemperature, model.CalibVector, model.CalibNone)
+	}
+	if *folds < 2 {
+		return usagef("--folds must be ≥ 2")
 	}
 	names := features.Columns[:]
 	if *cols != "all" {
@@ -89,7 +103,8 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	cfg := def
-	cfg.C, cfg.LogVar, cfg.Source = *c, *logVar, strings.Join(sources, ", ")
+	cfg.C, cfg.LogVar, cfg.LogScale, cfg.Source = *c, *logVar, *logScale, strings.Join(sources, ", ")
+	cfg.Calibration, cfg.Folds = *calib, *folds
 	m, err := model.Train(names, X, y, target, cfg)
 	if err != nil {
 		return err
@@ -100,6 +115,6 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "genrec: trained on %d rows, %d features; model written to %s\n", len(X), len(names), *out)
+	fmt.Fprintf(stderr, "genrec: %s; model written to %s\n", m.Describe(), *out)
 	return ctx.Err()
 }

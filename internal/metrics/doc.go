@@ -16,6 +16,8 @@
 //   - expected calibration error (ECE): top-1 confidences are put in 15
 //     equal-width bins (lo, hi] of [0, 1] (a confidence of 0 goes to the
 //     first bin), and ECE = Σ_b (n_b/N)·|accuracy_b − mean confidence_b|;
+//     the bins themselves (Report.Bins) are the reliability diagram, and
+//     Report.MeanConfidence is the mean top-1 confidence;
 //   - the confusion matrix, rows = true class, columns = predicted class.
 //
 // Report.WriteText renders the figures, a per-class table and the confusion

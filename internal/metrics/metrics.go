@@ -29,6 +29,20 @@ type ClassScore struct {
 	F1 float64
 }
 
+// Bin is one confidence bin of the reliability diagram.
+type Bin struct {
+	// Lo and Hi bound the bin: it holds top-1 confidences in (Lo, Hi] (the
+	// first bin also holds 0).
+	Lo, Hi float64
+	// N is the number of rows whose top-1 confidence falls in the bin.
+	N int
+	// Confidence is their mean top-1 confidence, 0 when N is 0.
+	Confidence float64
+	// Accuracy is the fraction of them whose top-1 class is right, 0 when
+	// N is 0.
+	Accuracy float64
+}
+
 // Report holds the scores of a set of predictions.
 type Report struct {
 	// N is the number of rows scored.
@@ -46,6 +60,12 @@ type Report struct {
 	// ECE is the expected calibration error of the top-1 confidence over
 	// ECEBins equal-width bins.
 	ECE float64
+	// MeanConfidence is the mean top-1 probability; for calibrated
+	// predictions it is close to Accuracy.
+	MeanConfidence float64
+	// Bins are the ECEBins equal-width confidence bins the ECE is computed
+	// from: the reliability diagram.
+	Bins [ECEBins]Bin
 	// Confusion counts rows by true class (row) and top-1 class (column).
 	Confusion [genre.N][genre.N]int
 	// Present lists, ascending, the classes that occur among the true labels.
@@ -100,11 +120,14 @@ func Evaluate(probs [][genre.N]float64, labels []int) Report {
 	N := float64(r.N)
 	r.LogLoss = sumLoss / N
 	for b := range binN {
+		r.Bins[b] = Bin{Lo: float64(b) / ECEBins, Hi: float64(b+1) / ECEBins, N: binN[b]}
+		r.MeanConfidence += binConf[b] / N
 		if binN[b] == 0 {
 			continue
 		}
 		nb := float64(binN[b])
-		r.ECE += nb / N * math.Abs(float64(binRight[b])/nb-binConf[b]/nb)
+		r.Bins[b].Confidence, r.Bins[b].Accuracy = binConf[b]/nb, float64(binRight[b])/nb
+		r.ECE += nb / N * math.Abs(r.Bins[b].Accuracy-r.Bins[b].Confidence)
 	}
 	correct := 0
 	for c := 0; c < genre.N; c++ {

@@ -159,3 +159,30 @@ func TestWriteText(t *testing.T) {
 		t.Errorf("report shows a class that does not occur:\n%s", out)
 	}
 }
+
+func TestBins(t *testing.T) {
+	// Confidences .85, .65, .90, .50 fall in bins 12, 9, 13 and 7 (of
+	// (b/15, (b+1)/15]); rows 1 and 3 are right.
+	r := Evaluate([][genre.N]float64{
+		row(0, .85, 1, .15),
+		row(0, .35, 1, .65),
+		row(0, .10, 1, .90),
+		row(0, .20, 1, .30, 2, .50),
+	}, []int{0, 0, 1, 1})
+	want := map[int]Bin{
+		7:  {N: 1, Confidence: .50, Accuracy: 0},
+		9:  {N: 1, Confidence: .65, Accuracy: 0},
+		12: {N: 1, Confidence: .85, Accuracy: 1},
+		13: {N: 1, Confidence: .90, Accuracy: 1},
+	}
+	for b, got := range r.Bins {
+		w := want[b]
+		w.Lo, w.Hi = float64(b)/ECEBins, float64(b+1)/ECEBins
+		if got.N != w.N || math.Abs(got.Confidence-w.Confidence) > 1e-12 || got.Accuracy != w.Accuracy || got.Lo != w.Lo || got.Hi != w.Hi {
+			t.Errorf("bin %d = %+v, want %+v", b, got, w)
+		}
+	}
+	if math.Abs(r.MeanConfidence-0.725) > 1e-12 {
+		t.Errorf("MeanConfidence = %v, want 0.725", r.MeanConfidence)
+	}
+}

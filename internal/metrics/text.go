@@ -33,8 +33,8 @@ func (r Report) WriteText(w io.Writer) error {
 	if r.Skipped > 0 {
 		fmt.Fprintf(bw, " (%d skipped)", r.Skipped)
 	}
-	fmt.Fprintf(bw, "\nlog loss  %.4f\nmacro F1  %.4f (over %d classes present in the labels)\naccuracy  %.4f\nECE       %.4f (%d bins)\n",
-		r.LogLoss, r.MacroF1, len(r.Present), r.Accuracy, r.ECE, ECEBins)
+	fmt.Fprintf(bw, "\nlog loss  %.4f\nmacro F1  %.4f (over %d classes present in the labels)\naccuracy  %.4f\nECE       %.4f (%d bins; mean top-1 confidence %.4f)\n",
+		r.LogLoss, r.MacroF1, len(r.Present), r.Accuracy, r.ECE, ECEBins, r.MeanConfidence)
 
 	var shown []int
 	for c := 0; c < genre.N; c++ {

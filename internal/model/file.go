@@ -20,7 +20,7 @@ import (
 // FormatName and FormatVersion identify the model file format.
 const (
 	FormatName    = "genrec-model"
-	FormatVersion = 1
+	FormatVersion = 2
 )
 
 // maxFileBytes bounds what Read accepts; real models are ~30 kB.
@@ -78,16 +78,17 @@ type envelope struct {
 }
 
 type payload struct {
-	Recipe     recipeJSON   `json:"recipe"`
-	Classes    []string     `json:"classes"`
-	Covered    []string     `json:"covered"`
-	Scaler     scalerJSON   `json:"scaler"`
-	Weights    [][]num      `json:"weights"`
-	Intercepts []num        `json:"intercepts"`
-	Priors     priorsJSON   `json:"priors"`
-	Target     targetJSON   `json:"target"`
-	Training   trainingJSON `json:"training"`
-	Data       dataJSON     `json:"data"`
+	Recipe     recipeJSON      `json:"recipe"`
+	Classes    []string        `json:"classes"`
+	Covered    []string        `json:"covered"`
+	Scaler     scalerJSON      `json:"scaler"`
+	Weights    [][]num         `json:"weights"`
+	Intercepts []num           `json:"intercepts"`
+	Calib      calibrationJSON `json:"calibration"`
+	Priors     priorsJSON      `json:"priors"`
+	Target     targetJSON      `json:"target"`
+	Training   trainingJSON    `json:"training"`
+	Data       dataJSON        `json:"data"`
 }
 
 type recipeJSON struct {
@@ -104,6 +105,12 @@ type scalerJSON struct {
 	Scale  []num  `json:"scale"`
 }
 
+type calibrationJSON struct {
+	Method string `json:"method"`
+	Scale  []num  `json:"scale"`
+	Bias   []num  `json:"bias"`
+}
+
 type priorsJSON struct {
 	Train []num `json:"train"`
 	FMA   []num `json:"fma"`
@@ -115,15 +122,18 @@ type targetJSON struct {
 }
 
 type trainingJSON struct {
-	Optimiser  string `json:"optimiser"`
-	C          num    `json:"c"`
-	MaxIter    int    `json:"max_iter"`
-	Tol        num    `json:"tol"`
-	LogVar     bool   `json:"log_var"`
-	Iterations int    `json:"iterations"`
-	Converged  bool   `json:"converged"`
-	Objective  num    `json:"objective"`
-	GradMax    num    `json:"grad_max"`
+	Optimiser   string `json:"optimiser"`
+	C           num    `json:"c"`
+	MaxIter     int    `json:"max_iter"`
+	Tol         num    `json:"tol"`
+	LogVar      bool   `json:"log_var"`
+	LogScale    bool   `json:"log_scale"`
+	Calibration string `json:"calibration"`
+	Folds       int    `json:"folds"`
+	Iterations  int    `json:"iterations"`
+	Converged   bool   `json:"converged"`
+	Objective   num    `json:"objective"`
+	GradMax     num    `json:"grad_max"`
 }
 
 type dataJSON struct {
@@ -188,18 +198,22 @@ func (m *Model) encode() ([]byte, error) {
 		},
 		Classes:    genre.Classes[:],
 		Intercepts: nums(m.intercepts),
+		Calib:      calibrationJSON{Method: m.calib.method, Scale: nums(m.calib.scale), Bias: nums(m.calib.bias)},
 		Priors:     priorsJSON{Train: nums(m.trainPrior[:]), FMA: nums(m.fma[:])},
 		Target:     targetJSON{Name: m.targetName, Prior: nums(m.target[:])},
 		Training: trainingJSON{
-			Optimiser:  optimiserName,
-			C:          num(m.cfg.C),
-			MaxIter:    m.cfg.MaxIter,
-			Tol:        num(m.cfg.Tol),
-			LogVar:     m.cfg.LogVar,
-			Iterations: m.fit.Iterations,
-			Converged:  m.fit.Converged,
-			Objective:  num(m.fit.Value),
-			GradMax:    num(m.fit.GradMax),
+			Optimiser:   optimiserName,
+			C:           num(m.cfg.C),
+			MaxIter:     m.cfg.MaxIter,
+			Tol:         num(m.cfg.Tol),
+			LogVar:      m.cfg.LogVar,
+			LogScale:    m.cfg.LogScale,
+			Calibration: m.cfg.Calibration,
+			Folds:       m.cfg.Folds,
+			Iterations:  m.fit.Iterations,
+			Converged:   m.fit.Converged,
+			Objective:   num(m.fit.Value),
+			GradMax:     num(m.fit.GradMax),
 		},
 		Data: dataJSON{Source: m.cfg.Source, Rows: m.rows, ClassCounts: m.counts[:]},
 	}
@@ -365,6 +379,18 @@ func (p *payload) model() (*Model, error) {
 		}
 	}
 
+	cj := p.Calib
+	if err := checkCalibrationMethod(cj.Method); err != nil {
+		return nil, err
+	}
+	if len(cj.Scale) != K || len(cj.Bias) != K {
+		return nil, fmt.Errorf("calibration has %d scales and %d biases, want %d", len(cj.Scale), len(cj.Bias), K)
+	}
+	m.calib = calibration{method: cj.Method, scale: floats(cj.Scale), bias: floats(cj.Bias)}
+	if !finite(m.calib.scale...) || !finite(m.calib.bias...) {
+		return nil, errors.New("non-finite calibration parameter")
+	}
+
 	d := p.Data
 	if d.Rows < 1 || len(d.ClassCounts) != genre.N {
 		return nil, fmt.Errorf("data summary: %d rows, %d class counts", d.Rows, len(d.ClassCounts))
@@ -411,12 +437,16 @@ func (p *payload) model() (*Model, error) {
 	}
 
 	t := p.Training
-	m.cfg = TrainConfig{C: float64(t.C), MaxIter: t.MaxIter, Tol: float64(t.Tol), LogVar: t.LogVar, Source: d.Source}
+	m.cfg = TrainConfig{C: float64(t.C), MaxIter: t.MaxIter, Tol: float64(t.Tol), LogVar: t.LogVar, LogScale: t.LogScale,
+		Calibration: t.Calibration, Folds: t.Folds, Source: d.Source}
 	if t.Optimiser != optimiserName {
 		return nil, fmt.Errorf("optimiser %q, want %q", t.Optimiser, optimiserName)
 	}
-	if _, err := m.cfg.withDefaults(); err != nil || t.C == 0 || t.Tol == 0 || t.MaxIter == 0 || t.Iterations < 0 {
+	if _, err := m.cfg.withDefaults(); err != nil || t.C == 0 || t.Tol == 0 || t.MaxIter == 0 || t.Folds == 0 || t.Iterations < 0 {
 		return nil, errors.New("invalid training configuration")
+	}
+	if t.Calibration != cj.Method {
+		return nil, fmt.Errorf("training says calibration %q, the calibration is %q", t.Calibration, cj.Method)
 	}
 	m.fit = lbfgsResult{Iterations: t.Iterations, Converged: t.Converged, Value: float64(t.Objective), GradMax: float64(t.GradMax)}
 	return m, nil

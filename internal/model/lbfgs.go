@@ -23,6 +23,17 @@ const lbfgsMemory = 10
 // line search can make no progress. Every loop runs in a fixed order, so
 // the result is a deterministic function of the input.
 func minimise(f objective, x []float64, maxIter int, tol float64) lbfgsResult {
+	return minimiseWatched(f, x, maxIter, tol, nil)
+}
+
+// watcher is called by minimiseWatched after every accepted iteration with
+// the iteration number and the current point (which it must not modify or
+// keep); returning false stops the minimisation there.
+type watcher func(it int, x []float64) bool
+
+// minimiseWatched is minimise with a watcher (nil for none), used for early
+// stopping.
+func minimiseWatched(f objective, x []float64, maxIter int, tol float64, watch watcher) lbfgsResult {
 	n := len(x)
 	g := make([]float64, n)
 	xNew := make([]float64, n)
@@ -114,6 +125,9 @@ func minimise(f objective, x []float64, maxIter int, tol float64) lbfgsResult {
 		prev := fx
 		fx = fNew
 		res.Value, res.GradMax = fx, maxAbs(g)
+		if watch != nil && !watch(it, x) {
+			return res
+		}
 		if res.GradMax <= tol {
 			res.Converged = true
 			return res

@@ -57,21 +57,19 @@ func (in Input) standardise(x float64) float64 {
 const ZClip = 1e3
 
 // Model is a trained genre model: a multinomial logistic regression over
-// the covered classes plus the priors that map its output onto all
-// genre.N classes. A Model is safe for concurrent Predict calls; SetTarget
+// the covered classes, its calibration, and the priors that map its output
+// onto all genre.N classes. A Model is safe for concurrent Predict calls; SetTarget
 // must not run concurrently with anything else.
 type Model struct {
 	features   []string
-	inputs     []Input
-	covered    []int       // genre indices with training data, ascending
-	weights    [][]float64 // len(covered) × len(features)
-	intercepts []float64   // len(covered)
+	covered    []int // genre indices with training data, ascending
+	base             // the uncalibrated predictor over the covered classes
+	calib      calibration
 	trainPrior [genre.N]float64
 	fma        [genre.N]float64 // the prior given to Train
 	targetName string
 	target     [genre.N]float64
 	cfg        TrainConfig
-	fit        lbfgsResult
 	rows       int
 	counts     [genre.N]int
 
@@ -106,7 +104,8 @@ func (m *Model) Fallback() [genre.N]float64 { return m.target }
 // vector of the wrong length or with a non-finite value (the caller then
 // uses Fallback); any finite vector gives a prediction.
 //
-// With q(c) the regression's probabilities over the covered classes, π_t
+// With s(c) the regression's log-probabilities over the covered classes,
+// q(c) = softmax(a·s + b)(c) their calibration, π_t
 // the target prior, π_tr the training prior and M = Σ_covered π_t(c):
 //
 //	p(c) = M · q(c)·π_t(c)/π_tr(c) / Σ_covered q(c')·π_t(c')/π_tr(c')   (c covered)
@@ -124,23 +123,25 @@ func (m *Model) Predict(dst []float64, x []float64) ([]float64, error) {
 	if len(x) != len(m.features) {
 		return nil, fmt.Errorf("predict: %d feature values, model reads %d", len(x), len(m.features))
 	}
+	for j, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("predict: feature %s is not finite", m.features[j])
+		}
+	}
 	var z [256]float64
 	zs := z[:0]
 	if len(x) > len(z) {
 		zs = make([]float64, 0, len(x))
 	}
-	for j, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("predict: feature %s is not finite", m.features[j])
-		}
-		zs = append(zs, math.Max(-ZClip, math.Min(ZClip, m.inputs[j].standardise(v))))
-	}
-	var logit [genre.N]float64
+	zs = m.standardised(zs, x)
+	var s, logit [genre.N]float64
+	K := len(m.covered)
+	m.logProbs(s[:K], zs)
+	m.calib.apply(logit[:K], s[:K])
 	maxL := math.Inf(-1)
 	for k := range m.covered {
-		l := m.intercepts[k] + dot(m.weights[k], zs) + m.shift[k]
-		logit[k] = l
-		maxL = math.Max(maxL, l)
+		logit[k] += m.shift[k]
+		maxL = math.Max(maxL, logit[k])
 	}
 	if math.IsNaN(maxL) || math.IsInf(maxL, 0) { // unreachable with valid weights and ZClip
 		return nil, errors.New("predict: non-finite model output")
@@ -293,6 +294,10 @@ func readPriorFile(path string) ([genre.N]float64, error) {
 // Describe returns a one-line summary of the model: its format version,
 // inputs, covered classes and training data.
 func (m *Model) Describe() string {
-	return fmt.Sprintf("%s v%d, logistic regression (C=%g) on %d features, %d of %d classes covered, trained on %d rows (%s)",
-		FormatName, FormatVersion, m.cfg.C, len(m.features), len(m.covered), genre.N, m.rows, m.cfg.Source)
+	cal := m.calib.method
+	if cal == CalibTemperature {
+		cal = fmt.Sprintf("temperature %.3f", m.calib.temperature())
+	}
+	return fmt.Sprintf("%s v%d, logistic regression (C=%g) on %d features, calibration %s, %d of %d classes covered, trained on %d rows (%s)",
+		FormatName, FormatVersion, m.cfg.C, len(m.features), cal, len(m.covered), genre.N, m.rows, m.cfg.Source)
 }

@@ -121,7 +121,7 @@ func toyModel(t *testing.T) *Model {
 		X = append(X, []float64{float64(k) + math.Sin(f), math.Exp(float64(k) + math.Cos(f)), 5})
 		y = append(y, classes[k])
 	}
-	m, err := Train([]string{"a", "b_var", "const"}, X, y, uniformPrior(), TrainConfig{C: 1, LogVar: true, Source: "toy"})
+	m, err := Train([]string{"a", "b_var", "const"}, X, y, uniformPrior(), TrainConfig{C: 1, LogVar: true, Calibration: CalibTemperature, Source: "toy"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -341,11 +341,20 @@ func TestReadRejects(t *testing.T) {
 		{"empty", nil, ErrFormat},
 		{"binary", []byte{0x1f, 0x8b, 0, 1}, ErrFormat},
 		{"other JSON", []byte(`{"format":"something-else","version":1}`), ErrFormat},
-		{"version 2", []byte(strings.Replace(s, `"version": 1`, `"version": 2`, 1)), ErrVersion},
+		{"version 1 (before calibration)", []byte(strings.Replace(s, `"version": 2`, `"version": 1`, 1)), ErrVersion},
+		{"version 3", []byte(strings.Replace(s, `"version": 2`, `"version": 3`, 1)), ErrVersion},
 		{"edited weight", []byte(strings.Replace(s, `"c": 1`, `"c": 2`, 1)), ErrChecksum},
 		{"bad checksum", []byte(strings.Replace(s, `"sha256": "`, `"sha256": "0`, 1)), ErrChecksum},
 		{"truncated", good[:len(good)/2], ErrCorrupt},
-		{"no payload", []byte(`{"format":"genrec-model","version":1,"sha256":""}`), ErrCorrupt},
+		{"no payload", []byte(`{"format":"genrec-model","version":2,"sha256":""}`), ErrCorrupt},
+		{"unknown calibration", resign(t, good, func(p string) string {
+			return strings.Replace(p, `"method":"temperature"`, `"method":"isotonic"`, 1)
+		}), ErrCorrupt},
+		{"calibration method mismatch", resign(t, good, func(p string) string {
+			return strings.Replace(p, `"method":"temperature"`, `"method":"vector"`, 1)
+		}), ErrCorrupt},
+		{"short calibration", resign(t, good, func(p string) string { return strings.Replace(p, `"bias":[`, `"bias":[0,`, 1) }), ErrCorrupt},
+		{"infinite calibration", resign(t, good, func(p string) string { return strings.Replace(p, `"scale":[`, `"scale":[1e999,`, 1) }), ErrCorrupt},
 		{"unknown field", resign(t, good, func(p string) string { return strings.Replace(p, `"covered"`, `"extra":1,"covered"`, 1) }), ErrCorrupt},
 		{"NaN-like weight", resign(t, good, func(p string) string { return strings.Replace(p, `"intercepts":[`, `"intercepts":[1e999,`, 1) }), ErrCorrupt},
 		{"short intercepts", resign(t, good, func(p string) string { return strings.Replace(p, `"intercepts":[`, `"intercepts":[1,`, 1) }), ErrCorrupt},
@@ -358,6 +367,11 @@ func TestReadRejects(t *testing.T) {
 		if !errors.Is(err, tc.want) {
 			t.Errorf("%s: err = %v, want %v", tc.name, err, tc.want)
 		}
+	}
+	// An older file says clearly which version it is and which one is read.
+	_, err := Read(strings.NewReader(strings.Replace(s, `"version": 2`, `"version": 1`, 1)))
+	if err == nil || !strings.Contains(err.Error(), "version 1, this build reads version 2") {
+		t.Errorf("version 1 file: err = %v, want it to name both versions", err)
 	}
 	// No prefix of a valid file may panic or be accepted.
 	for n := 0; n < len(good)-1; n += 37 {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 
@@ -23,6 +24,19 @@ const (
 	// DefaultLogVar is whether variance columns are log-transformed by
 	// default.
 	DefaultLogVar = true
+	// DefaultLogScale is whether the scale-like mean columns are
+	// log-transformed by default.
+	DefaultLogScale = true
+	// DefaultCalibration is the calibration method chosen on the GTZAN
+	// validation split.
+	DefaultCalibration = CalibTemperature
+	// DefaultFolds is the number of folds of the out-of-fold predictions
+	// that calibration is fitted on. Two large contiguous folds keep most
+	// GTZAN artists on one side (see contiguousFolds); with more, smaller
+	// folds the held-out predictions come out more confident than those for
+	// unseen artists, and the fitted temperature sharpens the model where it
+	// should soften it.
+	DefaultFolds = 2
 )
 
 // TrainConfig sets how a model is trained.
@@ -41,6 +55,21 @@ type TrainConfig struct {
 	// by log(max(x, 0) + δ) before standardisation, δ being 1e-6 times the
 	// median of the column's positive training values (see Input).
 	LogVar bool
+	// LogScale, when true, also log-transforms the positive scale-like
+	// mean columns (ScaleColumns: RMS, spectral centroid, bandwidth and
+	// roll-off, zero-crossing rate, tempo), whose spread grows with their
+	// level, the same way.
+	LogScale bool
+	// Calibration is CalibNone (also meant by ""), CalibTemperature or
+	// CalibVector: how the base predictor's log-probabilities are mapped
+	// before the prior shift. The map is fitted on out-of-fold predictions
+	// of the training rows (Folds contiguous, per-class folds, see
+	// contiguousFolds), each fold's predictor trained with this same
+	// configuration.
+	Calibration string
+	// Folds is the number of folds of the out-of-fold predictions. Zero
+	// means DefaultFolds.
+	Folds int
 	// Source describes the training data; it is recorded in the model.
 	Source string
 }
@@ -48,7 +77,8 @@ type TrainConfig struct {
 // DefaultTrainConfig returns the configuration chosen on the GTZAN
 // validation split.
 func DefaultTrainConfig() TrainConfig {
-	return TrainConfig{C: DefaultC, MaxIter: DefaultMaxIter, Tol: DefaultTol, LogVar: DefaultLogVar}
+	return TrainConfig{C: DefaultC, MaxIter: DefaultMaxIter, Tol: DefaultTol, LogVar: DefaultLogVar,
+		LogScale: DefaultLogScale, Calibration: DefaultCalibration, Folds: DefaultFolds}
 }
 
 // withDefaults fills zero fields and checks the rest.
@@ -62,6 +92,18 @@ func (c TrainConfig) withDefaults() (TrainConfig, error) {
 	if c.Tol == 0 {
 		c.Tol = DefaultTol
 	}
+	if c.Calibration == "" {
+		c.Calibration = CalibNone
+	}
+	if c.Folds == 0 {
+		c.Folds = DefaultFolds
+	}
+	if err := checkCalibrationMethod(c.Calibration); err != nil {
+		return c, err
+	}
+	if c.Folds < 2 || c.Folds > 100 {
+		return c, fmt.Errorf("Folds = %d, want 2..100", c.Folds)
+	}
 	if !(c.C > 0) || math.IsInf(c.C, 0) {
 		return c, fmt.Errorf("C = %v, want a finite positive number", c.C)
 	}
@@ -73,6 +115,10 @@ func (c TrainConfig) withDefaults() (TrainConfig, error) {
 	}
 	return c, nil
 }
+
+// ScaleColumns are the GTZAN columns that TrainConfig.LogScale
+// log-transforms: positive means whose spread grows with their level.
+var ScaleColumns = []string{"rms_mean", "spectral_centroid_mean", "spectral_bandwidth_mean", "rolloff_mean", "zero_crossing_rate_mean", "tempo"}
 
 // logVarRelOffset is δ/median of a log-transformed column.
 const logVarRelOffset = 1e-6
@@ -146,20 +192,58 @@ func train(features []string, X [][]float64, y []int, prior [genre.N]float64, cf
 			m.trainPrior[c] = float64(n) / float64(len(X))
 		}
 	}
-	if len(m.covered) < 2 {
-		return nil, fmt.Errorf("training data covers %d class, want at least 2", len(m.covered))
+	K := len(m.covered)
+	if K < 2 {
+		return nil, fmt.Errorf("training data covers %d class, want at least 2", K)
 	}
-	classOf := make(map[int]int, len(m.covered)) // genre index → model row
+	classOf := make(map[int]int, K) // genre index → model row
 	for k, c := range m.covered {
 		classOf[c] = k
 	}
+	labels := make([]int, len(y))
+	for i, c := range y {
+		labels[i] = classOf[c]
+	}
 
-	// Input transform and scaler.
-	m.inputs = make([]Input, D)
+	base, err := fitBase(features, X, labels, K, cfg)
+	if err != nil {
+		return nil, err
+	}
+	m.base = *base
+	m.calib = identityCalibration(K)
+	if cfg.Calibration != CalibNone {
+		S, err := outOfFold(features, X, labels, K, cfg, contiguousFolds(labels, K, cfg.Folds))
+		if err != nil {
+			return nil, fmt.Errorf("calibration: %w", err)
+		}
+		if m.calib, err = fitCalibration(cfg.Calibration, S, labels, K); err != nil {
+			return nil, err
+		}
+	}
+	if err := m.setTargetPrior("fma", target); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// base is the uncalibrated predictor over the covered classes: the input
+// transforms and the logistic regression.
+type base struct {
+	inputs     []Input
+	weights    [][]float64 // K × D
+	intercepts []float64   // K
+	fit        lbfgsResult
+}
+
+// fitBase fits the input transforms and the base predictor to the rows X
+// with covered-class labels in [0, K).
+func fitBase(features []string, X [][]float64, labels []int, K int, cfg TrainConfig) (*base, error) {
+	D := len(features)
+	b := &base{inputs: make([]Input, D)}
 	col := make([]float64, len(X))
 	for j := range features {
 		in := Input{Scale: 1}
-		if cfg.LogVar && strings.HasSuffix(features[j], "_var") {
+		if (cfg.LogVar && strings.HasSuffix(features[j], "_var")) || (cfg.LogScale && slices.Contains(ScaleColumns, features[j])) {
 			in.Log = true
 			in.Offset = logOffset(X, j)
 		}
@@ -177,33 +261,117 @@ func train(features []string, X [][]float64, y []int, prior [genre.N]float64, cf
 		if sd := math.Sqrt(ss / float64(len(X))); sd > 0 {
 			in.Scale = sd
 		}
-		m.inputs[j] = in
+		b.inputs[j] = in
 	}
 	Z := make([]float64, len(X)*D)
 	for i, row := range X {
 		for j, v := range row {
-			Z[i*D+j] = m.inputs[j].standardise(v)
+			Z[i*D+j] = b.inputs[j].standardise(v)
 		}
 	}
-	labels := make([]int, len(y))
-	for i, c := range y {
-		labels[i] = classOf[c]
-	}
 
-	K := len(m.covered)
 	theta := make([]float64, K*D+K)
 	obj := newLogistic(Z, labels, D, K, cfg.C)
-	res := minimise(obj.eval, theta, cfg.MaxIter, cfg.Tol)
-	m.fit = res
-	m.weights = make([][]float64, K)
-	for k := range m.weights {
-		m.weights[k] = theta[k*D : (k+1)*D : (k+1)*D]
+	b.fit = minimise(obj.eval, theta, cfg.MaxIter, cfg.Tol)
+	b.weights = make([][]float64, K)
+	for k := range b.weights {
+		b.weights[k] = theta[k*D : (k+1)*D : (k+1)*D]
 	}
-	m.intercepts = theta[K*D:]
-	if err := m.setTargetPrior("fma", target); err != nil {
-		return nil, err
+	b.intercepts = theta[K*D:]
+	return b, nil
+}
+
+// logProbs writes into out (length K) the log-probabilities of the base
+// predictor for the standardised, clipped inputs z.
+func (b *base) logProbs(out, z []float64) {
+	K := len(b.intercepts)
+	for k := 0; k < K; k++ {
+		out[k] = b.intercepts[k] + dot(b.weights[k], z)
 	}
-	return m, nil
+	logSoftmax(out)
+}
+
+// logSoftmax replaces v by its log-softmax.
+func logSoftmax(v []float64) {
+	maxV := math.Inf(-1)
+	for _, x := range v {
+		maxV = math.Max(maxV, x)
+	}
+	var sum float64
+	for _, x := range v {
+		sum += math.Exp(x - maxV)
+	}
+	lse := maxV + math.Log(sum)
+	for k := range v {
+		v[k] -= lse
+	}
+}
+
+// standardised returns the clipped model inputs of the raw row x.
+func (b *base) standardised(dst, x []float64) []float64 {
+	dst = dst[:0]
+	for j, v := range x {
+		dst = append(dst, math.Max(-ZClip, math.Min(ZClip, b.inputs[j].standardise(v))))
+	}
+	return dst
+}
+
+// contiguousFolds assigns each row to one of k folds: the rows of each
+// class, in input order, are cut into k contiguous, near-equal blocks. The
+// assignment is deterministic and stratified; on a table in GTZAN file
+// order (clips of an artist are numbered consecutively) it also keeps most
+// artists inside one fold, so out-of-fold predictions are nearly as hard
+// as predictions for unseen artists.
+func contiguousFolds(labels []int, K, k int) []int {
+	count := make([]int, K)
+	for _, c := range labels {
+		count[c]++
+	}
+	seen := make([]int, K)
+	fold := make([]int, len(labels))
+	for i, c := range labels {
+		fold[i] = seen[c] * k / count[c]
+		seen[c]++
+	}
+	return fold
+}
+
+// outOfFold returns, for every row, the base log-probabilities of a base
+// predictor fitted (with cfg) on the rows of the other folds; fold[i] in
+// [0, cfg.Folds) is the fold of row i.
+func outOfFold(features []string, X [][]float64, labels []int, K int, cfg TrainConfig, fold []int) ([][]float64, error) {
+	count := make([]int, K)
+	for _, c := range labels {
+		count[c]++
+	}
+	for c, n := range count {
+		if n < cfg.Folds {
+			return nil, fmt.Errorf("covered class %d has %d rows, fewer than the %d folds", c, n, cfg.Folds)
+		}
+	}
+	S := make([][]float64, len(X))
+	z := make([]float64, 0, len(features))
+	for f := 0; f < cfg.Folds; f++ {
+		var fx [][]float64
+		var fy []int
+		for i, row := range X {
+			if fold[i] != f {
+				fx, fy = append(fx, row), append(fy, labels[i])
+			}
+		}
+		b, err := fitBase(features, fx, fy, K, cfg)
+		if err != nil {
+			return nil, fmt.Errorf("fold %d: %w", f+1, err)
+		}
+		for i, row := range X {
+			if fold[i] == f {
+				S[i] = make([]float64, K)
+				z = b.standardised(z, row)
+				b.logProbs(S[i], z)
+			}
+		}
+	}
+	return S, nil
 }
 
 // checkFeatures rejects empty, repeated or missing feature names.
