@@ -29,6 +29,16 @@ type wavFormat struct {
 // corrupt header cannot make the reader allocate absurd frame buffers.
 const maxWAVChannels = 1024
 
+// minWAVRate and maxWAVRate bound the sample rate accepted from a header.
+// Outside them a header is not audio genrec can analyse, and the bounds keep
+// a hostile header from costing unbounded work: at 1 Hz the resampler's
+// look-ahead margin alone upsamples to 2·10^7 samples, and at 10 MHz the 30 s
+// budget is 3·10^8 source frames.
+const (
+	minWAVRate = 1000
+	maxWAVRate = 768000
+)
+
 // decodeWAV reads a RIFF/WAVE file from f (positioned at its start) and
 // returns its mono mix at the file's rate, reading no more than the frames
 // the budget derived from maxSamples allows.
@@ -132,7 +142,7 @@ func parseWAVFormat(b []byte) (*wavFormat, error) {
 	if fm.channels < 1 || fm.channels > maxWAVChannels {
 		return nil, fmt.Errorf("wav: bad channel count %d: %w", fm.channels, ErrUnsupported)
 	}
-	if fm.rate < 1 || fm.rate > 10_000_000 {
+	if fm.rate < minWAVRate || fm.rate > maxWAVRate {
 		return nil, fmt.Errorf("wav: bad sample rate %d: %w", fm.rate, ErrUnsupported)
 	}
 	// The container size comes from the block alignment when it is
@@ -235,12 +245,18 @@ func convertWAV(dst []float32, raw []byte, fm *wavFormat) {
 	}
 }
 
-// finite32 narrows v to float32, mapping NaN and values that overflow to
-// infinity onto zero so that corrupt data cannot poison later arithmetic.
+// maxFloatSample bounds the magnitude of a float WAV sample taken as audio.
+// Real float audio stays near ±1; huge finite values (found by FuzzLoad:
+// 3e38) overflow to infinity when channels are mixed or in the resampler's
+// filter, whose output is then NaN.
+const maxFloatSample = 1 << 20
+
+// finite32 narrows v to float32, mapping NaN, infinities and magnitudes
+// above maxFloatSample onto zero so that corrupt data cannot poison later
+// arithmetic.
 func finite32(v float64) float32 {
-	f := float32(v)
-	if math.IsNaN(float64(f)) || math.IsInf(float64(f), 0) {
+	if !(math.Abs(v) <= maxFloatSample) {
 		return 0
 	}
-	return f
+	return float32(v)
 }
