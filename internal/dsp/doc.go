@@ -1,8 +1,9 @@
 // Package dsp holds the signal-processing building blocks of genrec's
 // feature extraction: a real FFT, the periodic Hann window, the centred
 // short-time Fourier transform and its inverse, the Slaney mel and the chroma
-// filterbanks, the orthonormal DCT-II, power-to-dB conversion and tuning
-// estimation by parabolic pitch tracking.
+// filterbanks, the orthonormal DCT-II, power-to-dB conversion, tuning
+// estimation by parabolic pitch tracking and the running median filters of
+// harmonic-percussive separation.
 //
 // The types follow the shape of gonum's dsp/fourier: a plan (FFT, RFFT,
 // STFT, DCT, Filterbank, Tuner) is built once for a size, owns its
@@ -12,5 +13,7 @@
 //
 // The numerical conventions are those of the librosa recipe that the GTZAN
 // feature table was computed with (see internal/params), re-derived from the
-// published algorithms; everything is computed in float64.
+// published algorithms; everything is computed in float64, except that the
+// median filters, which only select values, also take float32 data (their
+// fast path).
 package dsp

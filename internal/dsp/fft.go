@@ -7,11 +7,16 @@ import (
 )
 
 // FFT is a plan for the complex discrete Fourier transform of one power-of-two
-// length, computed by an iterative radix-2 decimation-in-time algorithm with
-// per-stage contiguous twiddle tables. It is not safe for concurrent use.
+// length, computed by an iterative decimation-in-time algorithm on
+// bit-reversed data: the first two radix-2 stages fused into one pass
+// without multiplications, then the remaining stages two at a time (radix
+// 2², three complex multiplications per four values per pair of stages),
+// with a last radix-2 stage when their number is odd. Each pass reads its
+// twiddle factors from a contiguous table. It is not safe for concurrent
+// use.
 type FFT struct {
 	n    int
-	fwd  []complex128 // stage twiddles exp(-2πik/s), k < s/2, for s = 4, 8, …, n
+	fwd  []complex128 // pass twiddles for the forward transform (see twiddles)
 	inv  []complex128 // their conjugates
 	rev  []int32      // bit-reversal permutation
 	logN int
@@ -30,14 +35,34 @@ func NewFFT(n int) (*FFT, error) {
 			f.rev[i] = int32(bits.Reverse(uint(i)) >> (bits.UintSize - logN))
 		}
 	}
-	for size := 4; size <= n; size <<= 1 {
-		for k := 0; k < size/2; k++ {
-			sn, cs := math.Sincos(-2 * math.Pi * float64(k) / float64(size))
-			f.fwd = append(f.fwd, complex(cs, sn))
-			f.inv = append(f.inv, complex(cs, -sn))
+	f.fwd = twiddles(n, -1)
+	f.inv = twiddles(n, 1)
+	return f, nil
+}
+
+// twiddles returns the twiddle tables of the passes after the first (see
+// butterflies) for a transform of length n and the given sign of the
+// exponent: for each radix-2² pass merging runs of m into runs of 4m, the
+// pairs exp(±2πik/(2m)), exp(±2πik/(4m)) for k < m; then for a final
+// radix-2 pass merging runs of m into 2m, exp(±2πik/(2m)) for k < m.
+func twiddles(n int, sign float64) []complex128 {
+	w := func(k, size int) complex128 {
+		s, c := math.Sincos(sign * 2 * math.Pi * float64(k) / float64(size))
+		return complex(c, s)
+	}
+	var tw []complex128
+	m := 4
+	for ; 4*m <= n; m *= 4 {
+		for k := 0; k < m; k++ {
+			tw = append(tw, w(k, 2*m), w(k, 4*m))
 		}
 	}
-	return f, nil
+	if 2*m <= n {
+		for k := 0; k < m; k++ {
+			tw = append(tw, w(k, 2*m))
+		}
+	}
+	return tw
 }
 
 // Len returns the transform length of the plan.
@@ -48,7 +73,7 @@ func (f *FFT) Len() int { return f.n }
 // the same slice. A nil dst is allocated.
 func (f *FFT) Coefficients(dst, src []complex128) []complex128 {
 	dst = f.prepare(dst, src)
-	f.butterflies(dst, f.fwd)
+	f.butterflies(dst, f.fwd, false)
 	return dst
 }
 
@@ -66,7 +91,7 @@ func (f *FFT) Sequence(dst, src []complex128) []complex128 {
 // unscaledInverse is Sequence without the 1/n factor.
 func (f *FFT) unscaledInverse(dst, src []complex128) []complex128 {
 	dst = f.prepare(dst, src)
-	f.butterflies(dst, f.inv)
+	f.butterflies(dst, f.inv, true)
 	return dst
 }
 
@@ -94,31 +119,77 @@ func (f *FFT) prepare(dst, src []complex128) []complex128 {
 	return dst
 }
 
-// butterflies runs the radix-2 stages in place on bit-reversed data with the
-// given stage twiddle tables.
-func (f *FFT) butterflies(x []complex128, tw []complex128) {
+// cmul returns a·b.
+func cmul(a, b complex128) complex128 {
+	return complex(real(a)*real(b)-imag(a)*imag(b), real(a)*imag(b)+imag(a)*real(b))
+}
+
+// butterflies runs the stages in place on bit-reversed data with the twiddle
+// tables of twiddles (forward or inverse, as inverse says).
+func (f *FFT) butterflies(x []complex128, tw []complex128, inverse bool) {
 	n := f.n
-	if n < 2 {
+	switch {
+	case n < 2:
+		return
+	case n == 2:
+		a, b := x[0], x[1]
+		x[0], x[1] = a+b, a-b
 		return
 	}
-	// Size-2 stage: no multiplications.
-	for i := 0; i+1 < n; i += 2 {
-		a, b := x[i], x[i+1]
-		x[i], x[i+1] = a+b, a-b
+	// The first two radix-2 stages: twiddles 1 and ∓i.
+	for i := 0; i+3 < n; i += 4 {
+		q := x[i : i+4 : i+4]
+		a0, a1 := q[0]+q[1], q[0]-q[1]
+		a2, a3 := q[2]+q[3], q[2]-q[3]
+		// a3 times −i (forward) or +i (inverse).
+		r3 := complex(imag(a3), -real(a3))
+		if inverse {
+			r3 = -r3
+		}
+		q[0], q[2] = a0+a2, a0-a2
+		q[1], q[3] = a1+r3, a1-r3
 	}
-	off := 0
-	for size := 4; size <= n; size <<= 1 {
-		half := size >> 1
-		w := tw[off : off+half]
-		off += half
-		for start := 0; start < n; start += size {
-			lo := x[start : start+half]
-			hi := x[start+half : start+size]
+	// Radix-2² passes: runs of m become runs of 4m.
+	m := 4
+	for ; 4*m <= n; m *= 4 {
+		w := tw[:2*m]
+		tw = tw[2*m:]
+		for start := 0; start < n; start += 4 * m {
+			q0 := x[start : start+m]
+			q1 := x[start+m : start+2*m]
+			q2 := x[start+2*m : start+3*m]
+			q3 := x[start+3*m : start+4*m]
+			q1, q2, q3 = q1[:len(q0)], q2[:len(q0)], q3[:len(q0)]
+			w := w[:2*len(q0)]
+			for k := range q0 {
+				w2, w4 := w[2*k], w[2*k+1]
+				t1 := cmul(w2, q1[k])
+				a0, a1 := q0[k]+t1, q0[k]-t1
+				t3 := cmul(w2, q3[k])
+				a2, a3 := q2[k]+t3, q2[k]-t3
+				u := cmul(w4, a2)
+				v := cmul(w4, a3)
+				// The second pair's twiddle is w4·(∓i).
+				if inverse {
+					v = complex(-imag(v), real(v))
+				} else {
+					v = complex(imag(v), -real(v))
+				}
+				q0[k], q2[k] = a0+u, a0-u
+				q1[k], q3[k] = a1+v, a1-v
+			}
+		}
+	}
+	// A last radix-2 stage when the stage count is odd.
+	if 2*m <= n {
+		w := tw[:m]
+		for start := 0; start < n; start += 2 * m {
+			lo := x[start : start+m]
+			hi := x[start+m : start+2*m]
 			hi = hi[:len(lo)]
 			w := w[:len(lo)]
 			for k, a := range lo {
-				b, c := hi[k], w[k]
-				t := complex(real(c)*real(b)-imag(c)*imag(b), real(c)*imag(b)+imag(c)*real(b))
+				t := cmul(w[k], hi[k])
 				lo[k] = a + t
 				hi[k] = a - t
 			}
@@ -170,22 +241,31 @@ func (r *RFFT) Coefficients(dst []complex128, src []float64) []complex128 {
 	} else if len(dst) != m+1 {
 		panic(fmt.Sprintf("dsp: real FFT output length %d, want %d", len(dst), m+1))
 	}
-	z := r.buf
-	for j := 0; j < m; j++ {
-		z[j] = complex(src[2*j], src[2*j+1])
+	// Pack the samples in pairs, straight into bit-reversed order.
+	z := r.buf[:m]
+	rev := r.half.rev[:m]
+	src = src[:2*m]
+	for j, p := range rev {
+		z[p&int32(m-1)] = complex(src[2*j], src[2*j+1])
 	}
-	r.half.Coefficients(z, z)
+	r.half.butterflies(z, r.half.fwd, false)
 	// Split Z into the transforms of the even (E) and odd (O) samples:
 	// E[k] = (Z[k] + conj Z[m-k])/2, O[k] = (Z[k] - conj Z[m-k])/(2i),
-	// X[k] = E[k] + w^k O[k].
-	for k := 0; k <= m; k++ {
-		a := z[k%m]
-		b := z[(m-k)%m]
-		bc := complex(real(b), -imag(b))
-		e := (a + bc) * 0.5
-		d := (a - bc) * 0.5
-		o := complex(imag(d), -real(d)) // d / i
-		dst[k] = e + r.w[k]*o
+	// X[k] = E[k] + w^k O[k], with Z[m] = Z[0].
+	z0 := z[0]
+	dst[0] = complex(real(z0)+imag(z0), 0)
+	dst[m] = complex(real(z0)-imag(z0), 0)
+	w := r.w[:m]
+	d := dst[:m]
+	zz := z[:m]
+	for k := 1; k < m; k++ {
+		a := zz[k]
+		b := zz[m-k]
+		er, ei := 0.5*(real(a)+real(b)), 0.5*(imag(a)-imag(b))
+		dr, di := 0.5*(real(a)-real(b)), 0.5*(imag(a)+imag(b))
+		// o = d / i = (di, −dr).
+		wk := w[k]
+		d[k] = complex(er+real(wk)*di+imag(wk)*dr, ei+imag(wk)*di-real(wk)*dr)
 	}
 	return dst
 }
@@ -204,21 +284,25 @@ func (r *RFFT) Sequence(dst []float64, src []complex128) []float64 {
 	} else if len(dst) != n {
 		panic(fmt.Sprintf("dsp: inverse real FFT output length %d, plan length %d", len(dst), n))
 	}
-	z := r.buf
-	for k := 0; k < m; k++ {
-		a := src[k]
-		b := src[m-k]
-		if k == 0 {
-			a = complex(real(a), 0)
-			b = complex(real(b), 0)
-		}
-		bc := complex(real(b), -imag(b))
-		e := (a + bc) * 0.5
-		wc := complex(real(r.w[k]), -imag(r.w[k]))
-		o := (a - bc) * 0.5 * wc
-		z[k] = e + complex(-imag(o), real(o)) // e + i·o
+	// Z[k] = E[k] + i·conj(w^k)·O[k] with E[k] = (X[k] + conj X[m−k])/2
+	// and O[k] = (X[k] − conj X[m−k])/2, written in bit-reversed order for
+	// the half-length inverse transform.
+	z := r.buf[:m]
+	rev := r.half.rev[:m]
+	w := r.w[:m]
+	src = src[:m+1]
+	{
+		a, b := real(src[0]), real(src[m])
+		z[0] = complex(0.5*(a+b), 0.5*(a-b))
 	}
-	r.half.unscaledInverse(z, z)
+	for k := 1; k < m; k++ {
+		a, b := src[k], src[m-k]
+		er, ei := 0.5*(real(a)+real(b)), 0.5*(imag(a)-imag(b))
+		dr, di := 0.5*(real(a)-real(b)), 0.5*(imag(a)+imag(b))
+		wk := w[k]
+		z[rev[k]&int32(m-1)] = complex(er-(di*real(wk)-dr*imag(wk)), ei+dr*real(wk)+di*imag(wk))
+	}
+	r.half.butterflies(z, r.half.inv, true)
 	scale := 1 / float64(m)
 	for j, v := range z {
 		dst[2*j] = real(v) * scale

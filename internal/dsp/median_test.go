@@ -2,6 +2,7 @@ package dsp
 
 import (
 	"errors"
+	"math"
 	"math/rand"
 	"slices"
 	"testing"
@@ -94,6 +95,63 @@ func TestMedianFilter1DRandom(t *testing.T) {
 			}
 			if want := naiveMedian1D(x, size); !slices.Equal(got, want) {
 				t.Fatalf("n=%d size=%d:\n got %v\nwant %v", n, size, got, want)
+			}
+		}
+	}
+}
+
+// TestMedianFilterFloat32Random checks the float32 filters (the block-pair
+// method for windows up to 32) against the sorting reference, with ties,
+// negative values and signed zeros, on rows and columns.
+func TestMedianFilterFloat32Random(t *testing.T) {
+	rng := rand.New(rand.NewSource(6))
+	var s MedianScratch
+	for size := 1; size <= 40; size++ {
+		for _, n := range []int{1, 2, 3, 5, 14, 15, 16, 17, 30, 31, 32, 33, 63, 64, 65, 200} {
+			const lines = 3
+			x := make([]float32, n*lines)
+			for i := range x {
+				switch rng.Intn(6) {
+				case 0:
+					x[i] = float32(rng.Intn(3)) // many ties
+				case 1:
+					x[i] = float32(math.Copysign(0, -1))
+				default:
+					x[i] = float32(rng.NormFloat64())
+				}
+			}
+			rows := make([]float32, len(x))
+			if err := MedianFilterRows(rows, x, lines, n, size, &s); err != nil {
+				t.Fatal(err)
+			}
+			for r := 0; r < lines; r++ {
+				line := make([]float64, n)
+				for i := range line {
+					line[i] = float64(x[r*n+i])
+				}
+				for i, w := range naiveMedian1D(line, size) {
+					if float64(rows[r*n+i]) != w {
+						t.Fatalf("rows n=%d size=%d: line %d index %d: got %v, want %v", n, size, r, i, rows[r*n+i], w)
+					}
+				}
+			}
+			// The same lines as columns of the transpose.
+			tr := make([]float32, len(x))
+			for r := 0; r < lines; r++ {
+				for i := 0; i < n; i++ {
+					tr[i*lines+r] = x[r*n+i]
+				}
+			}
+			cols := make([]float32, len(x))
+			if err := MedianFilterCols(cols, tr, n, lines, size, &s); err != nil {
+				t.Fatal(err)
+			}
+			for r := 0; r < lines; r++ {
+				for i := 0; i < n; i++ {
+					if cols[i*lines+r] != rows[r*n+i] {
+						t.Fatalf("cols n=%d size=%d: line %d index %d differs from rows", n, size, r, i)
+					}
+				}
 			}
 		}
 	}
@@ -250,6 +308,21 @@ func benchmarkMedian(b *testing.B, cols bool) {
 	const rows, ncols, size = 1025, 1293, 31
 	src := medianTestMatrix(rand.New(rand.NewSource(5)), rows, ncols)
 	dst := make([]float64, len(src))
+	benchmarkMedianOf(b, dst, src, rows, ncols, size, cols)
+}
+
+func benchmarkMedian32(b *testing.B, cols bool) {
+	const rows, ncols, size = 1025, 1293, 31
+	src64 := medianTestMatrix(rand.New(rand.NewSource(5)), rows, ncols)
+	src := make([]float32, len(src64))
+	for i, v := range src64 {
+		src[i] = float32(v)
+	}
+	dst := make([]float32, len(src))
+	benchmarkMedianOf(b, dst, src, rows, ncols, size, cols)
+}
+
+func benchmarkMedianOf[T MedianFloat](b *testing.B, dst, src []T, rows, ncols, size int, cols bool) {
 	s := NewMedianScratch(max(rows, ncols), size)
 	b.ReportAllocs()
 	b.ResetTimer()
@@ -273,3 +346,11 @@ func BenchmarkMedianFilterRows(b *testing.B) { benchmarkMedian(b, false) }
 // BenchmarkMedianFilterCols is the percussive filter of one 30-s GTZAN
 // clip: 1025 bins × 1293 frames, 31 bins along frequency.
 func BenchmarkMedianFilterCols(b *testing.B) { benchmarkMedian(b, true) }
+
+// BenchmarkMedianFilterRows32 is BenchmarkMedianFilterRows on float32 data
+// (the block-pair method).
+func BenchmarkMedianFilterRows32(b *testing.B) { benchmarkMedian32(b, false) }
+
+// BenchmarkMedianFilterCols32 is BenchmarkMedianFilterCols on float32
+// data (the block-pair method).
+func BenchmarkMedianFilterCols32(b *testing.B) { benchmarkMedian32(b, true) }

@@ -20,12 +20,15 @@ type Extractor struct {
 	median *dsp.MedianScratch
 
 	// Whole-clip matrices, frame by frame, grown to the longest clip.
-	spec  []complex128 // STFT
-	power []float64    // |STFT|², later |STFT| for the separation
-	melDB []float64    // dB mel spectrogram (frames × NMels)
-	harm  []float64    // harmonic median filter, then its mask
-	perc  []float64    // percussive median filter (then its mask if margin ≠ 1)
-	wave  []float64    // one separated waveform
+	spec   []complex128 // STFT
+	power  []float64    // |STFT|²
+	mag32  []float32    // |STFT|, rounded to float32, for the separation
+	melDB  []float64    // dB mel spectrogram (frames × NMels)
+	harm32 []float32    // harmonic median filter
+	perc32 []float32    // percussive median filter
+	harm   []float64    // harmonic mask
+	perc   []float64    // percussive mask (only if margin ≠ 1)
+	wave   []float64    // one separated waveform
 
 	// Per-frame feature tracks.
 	chromaT   []float64 // frames × NChroma
@@ -142,8 +145,11 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	// Frame-wise spectral shape and mel spectrum.
 	for t := 0; t < frames; t++ {
 		p := e.power[t*bins : (t+1)*bins]
+		m32 := e.mag32[t*bins : (t+1)*bins]
 		for k, v := range p {
-			e.mag[k] = math.Sqrt(v)
+			m := math.Sqrt(v)
+			e.mag[k] = m
+			m32[k] = float32(m)
 		}
 		e.centroid[t], e.bandwidth[t] = centroidBandwidth(e.mag, e.freqs, params.BandwidthPower)
 		e.rolloff[t] = rolloff(e.mag, e.freqs, params.RolloffPercent)
@@ -181,7 +187,7 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	}
 	dst[colTempo] = tempo
 
-	// Harmonic-percussive separation (destroys e.power).
+	// Harmonic-percussive separation.
 	if err := e.separate(dst, samples, frames); err != nil {
 		return nil, err
 	}
@@ -193,8 +199,10 @@ func (e *Extractor) allocate(frames, m int) {
 	bins := params.NBins
 	e.spec = grow(e.spec, frames*bins)
 	e.power = grow(e.power, frames*bins)
+	e.mag32 = grow(e.mag32, frames*bins)
+	e.harm32 = grow(e.harm32, frames*bins)
+	e.perc32 = grow(e.perc32, frames*bins)
 	e.harm = grow(e.harm, frames*bins)
-	e.perc = grow(e.perc, frames*bins)
 	e.melDB = grow(e.melDB, frames*params.NMels)
 	e.wave = grow(e.wave, m)
 	e.chromaT = grow(e.chromaT, frames*params.NChroma)

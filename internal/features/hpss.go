@@ -7,9 +7,14 @@ import (
 	"github.com/genrec/genrec/internal/params"
 )
 
-// separate performs harmonic-percussive source separation of the clip and
-// writes the mean and variance of both waveforms into dst. It turns
-// e.power into the magnitude spectrogram.
+// separate performs harmonic-percussive source separation of the clip,
+// from the magnitude spectrogram in e.mag32 and the STFT in e.spec, and
+// writes the mean and variance of both waveforms into dst.
+//
+// The median filters run on float32 magnitudes, as librosa's (whose STFT
+// is complex64) do; they only select values, so this changes nothing but
+// the rounding of the magnitudes (relative 6e-8, below 2e-7 in the
+// waveform statistics), and halves the memory they stream through.
 //
 // The waveforms are resynthesised as the table's librosa did: the inverse
 // STFT without a target length yields hop·(frames−1) samples (n_fft/2 cut at
@@ -21,23 +26,21 @@ import (
 func (e *Extractor) separate(dst []float64, samples []float32, frames int) error {
 	bins := params.NBins
 	n := frames * bins
-	mag := e.power[:n]
-	for i, v := range mag {
-		mag[i] = sqrtf(v)
-	}
+	mag := e.mag32[:n]
 	// Matrices are frames × bins: time runs down the columns.
-	if err := dsp.MedianFilterCols(e.harm[:n], mag, frames, bins, params.HPSSKernel, e.median); err != nil {
+	if err := dsp.MedianFilterCols(e.harm32[:n], mag, frames, bins, params.HPSSKernel, e.median); err != nil {
 		return fmt.Errorf("features: harmonic median filter: %w", err)
 	}
-	if err := dsp.MedianFilterRows(e.perc[:n], mag, frames, bins, params.HPSSKernel, e.median); err != nil {
+	if err := dsp.MedianFilterRows(e.perc32[:n], mag, frames, bins, params.HPSSKernel, e.median); err != nil {
 		return fmt.Errorf("features: percussive median filter: %w", err)
 	}
 	// With margin 1 the masks sum to one; only the harmonic one is needed.
 	oneMask := params.HPSSMargin == 1
 	if oneMask {
-		harmonicMask(e.harm[:n], e.perc[:n], params.HPSSPower)
+		harmonicMask(e.harm[:n], e.harm32[:n], e.perc32[:n], params.HPSSPower)
 	} else {
-		softMasks(e.harm[:n], e.perc[:n], params.HPSSMargin, params.HPSSPower)
+		e.perc = grow(e.perc, n)
+		softMasks(e.harm[:n], e.perc[:n], e.harm32[:n], e.perc32[:n], params.HPSSMargin, params.HPSSPower)
 	}
 
 	m := len(samples)

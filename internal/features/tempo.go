@@ -4,6 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
+
+	"github.com/genrec/genrec/internal/dsp"
 )
 
 // The defaults of librosa's global tempo estimator (librosa.beat.tempo,
@@ -81,14 +84,15 @@ type TempoEstimator struct {
 	logPrior []float64 // per lag, −Inf where excluded
 	bpm      []float64 // per lag
 	padded   []float64 // ramp-padded envelope
-	frame    []float64 // one windowed frame
-	ac       []float64 // one frame's autocorrelation
+	rfft     *dsp.RFFT // autocorrelation transform, ≥ 2·win points
+	frame    []float64 // one windowed frame, zero-padded to the transform
+	spec     []complex128
 	mean     []float64 // mean tempogram of the last envelope
 }
 
 // NewTempoEstimator returns an estimator for envelopes of sr/hop frames per
 // second, with librosa's default prior and window.
-func NewTempoEstimator(sr, hop int) (*TempoEstimator, error) {
+func NewTempoEstimator(sr, hop int) (est *TempoEstimator, err error) {
 	if sr <= 0 || hop <= 0 {
 		return nil, fmt.Errorf("%w: sr %d, hop %d", ErrTempoParams, sr, hop)
 	}
@@ -116,8 +120,14 @@ func NewTempoEstimator(sr, hop int) (*TempoEstimator, error) {
 		return nil, fmt.Errorf("%w: an %d-frame window at sr %d, hop %d has no lag below %g BPM",
 			ErrTempoParams, win, sr, hop, TempoMaxBPM)
 	}
-	e.frame = make([]float64, win)
-	e.ac = make([]float64, win)
+	// A transform of at least 2·win−1 points makes the circular
+	// autocorrelation of the zero-padded frame the linear one.
+	nfft := 1 << bits.Len(uint(2*win-1))
+	if e.rfft, err = dsp.NewRFFT(nfft); err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrTempoParams, err)
+	}
+	e.frame = make([]float64, nfft)
+	e.spec = make([]complex128, nfft/2+1)
 	e.mean = make([]float64, win)
 	return e, nil
 }
@@ -164,13 +174,13 @@ func (e *TempoEstimator) Estimate(onset []float64) float64 {
 	}
 	copy(padded[half:], onset)
 
-	frame, ac := e.frame, e.ac
+	frame := e.frame
 	for t := 0; t < n; t++ {
 		seg := padded[t : t+win]
 		for j, w := range e.window {
 			frame[j] = seg[j] * w
 		}
-		autocorrelate(ac, frame)
+		ac := e.autocorrelate()
 		norm := 0.0
 		for _, v := range ac {
 			if a := math.Abs(v); a > norm {
@@ -215,27 +225,19 @@ func bestLag(tg, logPrior []float64) int {
 	return best
 }
 
-// autocorrelate writes the autocorrelation of x for lags 0…len(dst)−1 into
-// dst: dst[k] = Σ_j x[j]·x[j+k]. len(dst) must not exceed len(x).
-func autocorrelate(dst, x []float64) {
-	n := len(x)
-	for k := range dst {
-		a := x[:n-k]
-		b := x[k:n]
-		b = b[:len(a)]
-		var s0, s1, s2, s3 float64
-		j := 0
-		for ; j+4 <= len(a); j += 4 {
-			s0 += a[j] * b[j]
-			s1 += a[j+1] * b[j+1]
-			s2 += a[j+2] * b[j+2]
-			s3 += a[j+3] * b[j+3]
-		}
-		for ; j < len(a); j++ {
-			s0 += a[j] * b[j]
-		}
-		dst[k] = (s0 + s1) + (s2 + s3)
+// autocorrelate returns the autocorrelation, for lags 0…win−1, of the
+// windowed frame in e.frame[:win] (the rest of e.frame must be zero): the
+// inverse transform of the power spectrum of the zero-padded frame, as
+// librosa.autocorrelate computes it. The result is a view of e.frame.
+func (e *TempoEstimator) autocorrelate() []float64 {
+	e.rfft.Coefficients(e.spec, e.frame)
+	for k, v := range e.spec {
+		e.spec[k] = complex(real(v)*real(v)+imag(v)*imag(v), 0)
 	}
+	e.rfft.Sequence(e.frame, e.spec)
+	ac := e.frame[:e.win]
+	clear(e.frame[e.win:])
+	return ac
 }
 
 // Tempo returns the global tempo, in BPM, of the onset strength envelope

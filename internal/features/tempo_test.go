@@ -282,3 +282,52 @@ func BenchmarkTempoEstimate(b *testing.B) {
 		e.Estimate(env)
 	}
 }
+
+// autocorrelate writes the autocorrelation of x for lags 0…len(dst)−1 into
+// dst: dst[k] = Σ_j x[j]·x[j+k]. len(dst) must not exceed len(x). It is the
+// direct O(len(x)·len(dst)) reference for TempoEstimator.autocorrelate.
+func autocorrelate(dst, x []float64) {
+	n := len(x)
+	for k := range dst {
+		a := x[:n-k]
+		b := x[k:n]
+		b = b[:len(a)]
+		var s0, s1, s2, s3 float64
+		j := 0
+		for ; j+4 <= len(a); j += 4 {
+			s0 += a[j] * b[j]
+			s1 += a[j+1] * b[j+1]
+			s2 += a[j+2] * b[j+2]
+			s3 += a[j+3] * b[j+3]
+		}
+		for ; j < len(a); j++ {
+			s0 += a[j] * b[j]
+		}
+		dst[k] = (s0 + s1) + (s2 + s3)
+	}
+}
+
+// TestTempoAutocorrelateFFT checks the transform-based autocorrelation of
+// the estimator against the direct sums.
+func TestTempoAutocorrelateFFT(t *testing.T) {
+	e, err := NewTempoEstimator(22050, 512)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(7))
+	x := make([]float64, e.win)
+	want := make([]float64, e.win)
+	for trial := 0; trial < 5; trial++ {
+		for i := range x {
+			x[i] = rng.ExpFloat64()
+		}
+		copy(e.frame, x)
+		got := e.autocorrelate()
+		autocorrelate(want, x)
+		for k := range want {
+			if d := math.Abs(got[k] - want[k]); d > 1e-12*want[0] {
+				t.Fatalf("lag %d: got %v, want %v", k, got[k], want[k])
+			}
+		}
+	}
+}
