@@ -56,6 +56,8 @@ func init() {
 		{"eval", "score predictions (or a labelled feature table) against labels", runEval},
 		{"train", "train a model from labelled feature tables", runTrain},
 		{"features", "compute the GTZAN feature table of audio files", runFeatures},
+		{"bench", "measure speed and memory per stage, per clip and per core", runBench},
+		{"tag", "write the predicted genre into files' tags (dry-run by default)", runTag},
 		{"version", "print the program and model versions", runVersion},
 	}
 }
@@ -102,6 +104,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		case errors.As(err, new(usageError)):
 			fmt.Fprintf(stderr, "genrec %s: %v\nRun 'genrec help %s' for usage.\n", name, err, name)
 			return exitUsage
+		case ctx.Err() != nil && errors.Is(err, ctx.Err()):
+			// Stopped by SIGINT/SIGTERM: say so rather than "context canceled".
+			fmt.Fprintf(stderr, "genrec %s: interrupted (%v): %v\n", name, context.Cause(ctx), err)
+			return exitFailure
 		default:
 			fmt.Fprintf(stderr, "genrec %s: %v\n", name, err)
 			return exitFailure

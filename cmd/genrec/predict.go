@@ -3,12 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"time"
 
@@ -61,10 +60,15 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *table != "" {
 		return predictTable(ctx, m, *table, *out, stdout)
 	}
-	paths, err := expandPaths(fs.Args(), splitList(*exts))
+	// The folders' file names are listed now (names only); each file is
+	// opened when a worker reaches it and its row is written as soon as it
+	// and all rows before it are ready: memory does not grow with the
+	// number of files.
+	src, err := pipeline.Inputs(fs.Args(), splitList(*exts))
 	if err != nil {
 		return err
 	}
+	pipeline.TuneGC()
 	start := time.Now()
 	var st pipeline.Stats
 	write := func(w io.Writer) error {
@@ -72,7 +76,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		st, err = pipeline.Run(ctx, paths, pipeline.Options{Jobs: *jobs, Model: m}, func(r pipeline.Result) error {
+		st, err = pipeline.RunSource(ctx, src, pipeline.Options{Jobs: *jobs, Model: m}, func(r pipeline.Result) error {
 			if r.Err != nil {
 				slog.Warn("cannot analyse; writing the prior", "file", r.Path, "reason", r.Err)
 			}
@@ -87,7 +91,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	fmt.Fprintf(stderr, "genrec: %d files: %d analysed, %d given the prior, in %.1f s\n",
-		len(paths), st.Analysed, st.Fallback, time.Since(start).Seconds())
+		st.Analysed+st.Fallback, st.Analysed, st.Fallback, time.Since(start).Seconds())
 	return nil
 }
 
@@ -157,48 +161,24 @@ func splitList(s string) []string {
 }
 
 // expandPaths turns the command-line paths into the list of files to
-// analyse: a file is taken as given; a folder contributes the regular files
-// directly in it whose extension is one of exts (any case), sorted by name.
+// analyse, as pipeline.Inputs yields them: a file is taken as given; a
+// folder contributes the regular files directly in it whose extension is
+// one of exts (any case), sorted by name. Commands that keep every result
+// anyway (features) use it; predict streams from pipeline.Inputs instead.
 func expandPaths(args, exts []string) ([]string, error) {
+	src, err := pipeline.Inputs(args, exts)
+	if err != nil {
+		return nil, err
+	}
 	var paths []string
-	for _, a := range args {
-		fi, err := os.Stat(a)
+	for {
+		p, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return paths, nil
+		}
 		if err != nil {
-			return nil, fmt.Errorf("input: %w", err)
+			return nil, err
 		}
-		if !fi.IsDir() {
-			paths = append(paths, a)
-			continue
-		}
-		ents, err := os.ReadDir(a)
-		if err != nil {
-			return nil, fmt.Errorf("input: %w", err)
-		}
-		var found []string
-		for _, e := range ents {
-			if !hasExt(e.Name(), exts) {
-				continue
-			}
-			p := filepath.Join(a, e.Name())
-			if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() {
-				found = append(found, p)
-			} else if err != nil && e.Type().IsRegular() {
-				found = append(found, p) // exists but unreadable: still gets a row
-			}
-		}
-		sort.Strings(found)
-		paths = append(paths, found...)
+		paths = append(paths, p)
 	}
-	return paths, nil
-}
-
-// hasExt reports whether name has a non-empty stem and one of exts as its
-// extension, in any letter case.
-func hasExt(name string, exts []string) bool {
-	for _, x := range exts {
-		if len(name) > len(x)+1 && name[len(name)-len(x)-1] == '.' && strings.EqualFold(name[len(name)-len(x):], x) {
-			return true
-		}
-	}
-	return false
 }

@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/genrec/genrec/internal/audio"
@@ -49,6 +50,10 @@ type Options struct {
 	Jobs int
 	// Model, when set, turns features into probabilities.
 	Model *model.Model
+	// DecodeOnly stops the analysis of every file after decoding and
+	// resampling: Results then carry Samples but neither Features nor
+	// Probs. It measures the decoding floor (genrec bench).
+	DecodeOnly bool
 }
 
 // Stats counts what a run did.
@@ -59,16 +64,39 @@ type Stats struct {
 	Fallback int
 }
 
-// worker owns the buffers of one goroutine.
-type worker struct {
-	ext  *features.Extractor
-	cols []int // model feature j is features.Columns[cols[j]]
-	x    []float64
-	m    *model.Model
+// Worker analyses files one at a time with buffers of its own: the feature
+// extractor's scratch memory, grown to the longest clip it has seen, is
+// reused from file to file. A Worker is not safe for concurrent use; Run
+// gives each goroutine its own.
+type Worker struct {
+	ext        *features.Extractor
+	cols       []int // model feature j is features.Columns[cols[j]]
+	x          []float64
+	m          *model.Model
+	decodeOnly bool
 }
 
-// modelColumns maps the model's features onto features.Columns.
+// NewWorker returns a Worker configured by opt (opt.Jobs is ignored). It
+// fails when the model reads a feature that is not computed from audio.
+func NewWorker(opt Options) (*Worker, error) {
+	w := &Worker{m: opt.Model, decodeOnly: opt.DecodeOnly}
+	if opt.Model != nil {
+		cols, err := modelColumns(opt.Model)
+		if err != nil {
+			return nil, err
+		}
+		w.cols, w.x = cols, make([]float64, len(cols))
+	}
+	w.ext = features.NewExtractor()
+	return w, nil
+}
+
+// modelColumns maps the model's features onto features.Columns; a model
+// without features is an error.
 func modelColumns(m *model.Model) ([]int, error) {
+	if len(m.Features()) == 0 {
+		return nil, errors.New("pipeline: model has no features")
+	}
 	pos := make(map[string]int, len(features.Columns))
 	for i, c := range features.Columns {
 		pos[c] = i
@@ -78,41 +106,80 @@ func modelColumns(m *model.Model) ([]int, error) {
 	for j, n := range names {
 		i, ok := pos[n]
 		if !ok {
-			return nil, fmt.Errorf("model feature %q is not computed from audio", n)
+			return nil, fmt.Errorf("pipeline: model feature %q is not computed from audio", n)
 		}
 		cols[j] = i
 	}
 	return cols, nil
 }
 
-// process analyses one file into r.
-func (w *worker) process(r *Result) {
-	r.Features, r.Samples, r.Err = w.analyse(r.Path)
-	if w.m == nil {
-		return
+// Process analyses the file at path: decode, features and, with a model,
+// probabilities (the model's fallback when the file cannot be analysed).
+// It never panics: an internal failure becomes the Result's Err.
+func (w *Worker) Process(path string) (r Result) {
+	r.Path = path
+	defer func() {
+		if p := recover(); p != nil {
+			r.Features, r.Err = nil, fmt.Errorf("analyse %s: internal error: %v", path, p)
+			r.Probs = w.fallback()
+		}
+	}()
+	r.Features, r.Samples, r.Err = w.analyse(path)
+	if w.m == nil || w.decodeOnly {
+		return r
 	}
 	if r.Err == nil {
-		for j, c := range w.cols {
-			w.x[j] = r.Features[c]
-		}
-		probs, err := w.m.Predict(nil, w.x)
+		probs, err := w.Predict(r.Features)
 		if err == nil {
 			r.Probs = probs
-			return
+			return r
 		}
-		r.Err = fmt.Errorf("predict: %w", err)
+		r.Err = err
 	}
-	fb := w.m.Fallback()
-	r.Probs = append([]float64(nil), fb[:]...)
+	r.Probs = w.fallback()
+	return r
 }
 
-// analyse decodes path and computes its feature vector.
-func (w *worker) analyse(path string) ([]float64, int, error) {
+// Predict returns the probabilities the worker's model gives to a vector
+// of the values of features.Columns. It fails without a model.
+func (w *Worker) Predict(feat []float64) ([]float64, error) {
+	if w.m == nil {
+		return nil, errors.New("pipeline: predict: no model")
+	}
+	if len(feat) != len(features.Columns) {
+		return nil, fmt.Errorf("pipeline: predict: %d feature values, want %d", len(feat), len(features.Columns))
+	}
+	for j, c := range w.cols {
+		w.x[j] = feat[c]
+	}
+	probs, err := w.m.Predict(nil, w.x)
+	if err != nil {
+		return nil, fmt.Errorf("predict: %w", err)
+	}
+	return probs, nil
+}
+
+// fallback returns a copy of the model's fallback probabilities, or nil
+// without a model.
+func (w *Worker) fallback() []float64 {
+	if w.m == nil || w.decodeOnly {
+		return nil
+	}
+	fb := w.m.Fallback()
+	return append([]float64(nil), fb[:]...)
+}
+
+// analyse decodes path and computes its feature vector (only decodes it
+// with decodeOnly).
+func (w *Worker) analyse(path string) ([]float64, int, error) {
 	samples, err := audio.Load(path, params.MaxSamples)
 	if err != nil {
 		return nil, 0, err
 	}
 	n := len(samples)
+	if w.decodeOnly {
+		return nil, n, nil
+	}
 	if n < params.MinSamples {
 		return nil, n, fmt.Errorf("%w: %.2f s", ErrTooShort, float64(n)/params.SampleRate)
 	}
@@ -140,43 +207,112 @@ func (w *worker) analyse(path string) ([]float64, int, error) {
 }
 
 // Run analyses paths with a bounded pool of workers and calls emit once per
-// path, in input order, as soon as the result and all earlier ones are ready.
-// A file that cannot be analysed still gets its Result (with Err set and,
-// with a model, the fallback probabilities): only a cancelled ctx or an
-// error returned by emit stops the run early, and that error is returned.
+// path, in input order; see RunSource.
 func Run(ctx context.Context, paths []string, opt Options, emit func(Result) error) (Stats, error) {
-	var st Stats
+	if opt.Jobs <= 0 {
+		opt.Jobs = UsableCPUs()
+	}
+	opt.Jobs = max(min(opt.Jobs, len(paths)), 1)
+	return RunSource(ctx, Paths(paths), opt, emit)
+}
+
+// RunSource analyses the files of src with a bounded pool of workers and
+// calls emit once per file, in source order, as soon as its result and
+// all earlier ones are ready. A file that cannot be analysed still gets
+// its Result (with Err set and, with a model, the fallback probabilities):
+// only a cancelled ctx, an error of src or an error returned by emit stops
+// the run early, and that error is returned.
+//
+// Memory does not grow with the number of files: src is read only when a
+// worker is about to be free, and at most window(jobs) files are between
+// being read from src and being emitted, so one slow file holds up a
+// bounded number of finished results, not the rest of the run.
+func RunSource(ctx context.Context, src Source, opt Options, emit func(Result) error) (Stats, error) {
 	jobs := opt.Jobs
 	if jobs <= 0 {
 		jobs = UsableCPUs()
 	}
-	if jobs > len(paths) {
-		jobs = max(len(paths), 1)
-	}
-	var cols []int
 	if opt.Model != nil {
-		var err error
-		if cols, err = modelColumns(opt.Model); err != nil {
-			return st, err
-		}
-		if len(cols) == 0 {
-			return st, errors.New("model has no features")
+		if _, err := modelColumns(opt.Model); err != nil { // once, up front
+			return Stats{}, err
 		}
 	}
-	ctx, cancel := context.WithCancel(ctx)
+	newProcess := func() func(string) Result {
+		w, _ := NewWorker(opt) // cannot fail: checked above
+		return w.Process
+	}
+	return run(ctx, src, jobs, window(jobs), newProcess, emit)
+}
+
+// window is how many files may be in flight (read from the source but not
+// yet emitted) with the given number of workers: enough for the other
+// workers to keep going while one works on a long file.
+func window(jobs int) int { return max(4*jobs, 16) }
+
+// job is one file handed to a worker.
+type job struct {
+	index int
+	path  string
+}
+
+// run is RunSource with the per-worker processing function made by
+// newProcess and an explicit in-flight window.
+func run(parent context.Context, src Source, jobs, window int, newProcess func() func(string) Result, emit func(Result) error) (Stats, error) {
+	var st Stats
+	ctx, cancel := context.WithCancel(parent)
 	defer cancel()
 
-	todo := make(chan int)
+	tokens := make(chan struct{}, window) // one per file in flight
+	todo := make(chan job)
 	done := make(chan Result, jobs)
+
+	// Written by the feeder, read once fed is closed.
+	var (
+		total     int   // files read from src and handed to a worker
+		exhausted bool  // src reported io.EOF
+		srcErr    error // error of src
+	)
+	fed := make(chan struct{})
+	go func() {
+		defer close(fed)
+		defer close(todo)
+		for {
+			select {
+			case tokens <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			p, err := src.Next()
+			if errors.Is(err, io.EOF) {
+				exhausted = true
+				return
+			}
+			if err != nil {
+				srcErr = fmt.Errorf("pipeline: input: %w", err)
+				cancel()
+				return
+			}
+			select {
+			case todo <- job{total, p}:
+				total++
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+
 	var wg sync.WaitGroup
 	for range jobs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := &worker{ext: features.NewExtractor(), cols: cols, m: opt.Model, x: make([]float64, len(cols))}
-			for i := range todo {
-				r := Result{Index: i, Path: paths[i]}
-				w.process(&r)
+			process := newProcess()
+			for j := range todo {
+				if ctx.Err() != nil {
+					return
+				}
+				r := process(j.path)
+				r.Index, r.Path = j.index, j.path
 				select {
 				case done <- r:
 				case <-ctx.Done():
@@ -186,21 +322,11 @@ func Run(ctx context.Context, paths []string, opt Options, emit func(Result) err
 		}()
 	}
 	go func() {
-		defer close(todo)
-		for i := range paths {
-			select {
-			case todo <- i:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	go func() {
 		wg.Wait()
 		close(done)
 	}()
 
-	pending := make(map[int]Result)
+	pending := make(map[int]Result, window)
 	next := 0
 	var emitErr error
 	for r := range done {
@@ -225,16 +351,20 @@ func Run(ctx context.Context, paths []string, opt Options, emit func(Result) err
 				cancel()
 				break
 			}
+			<-tokens
 		}
 	}
-	if emitErr != nil {
+	cancel() // release the feeder if the workers stopped first
+	<-fed
+	switch {
+	case emitErr != nil:
 		return st, emitErr
-	}
-	if err := ctx.Err(); err != nil && next < len(paths) {
-		return st, err
-	}
-	if next < len(paths) {
-		return st, fmt.Errorf("pipeline: %d of %d results missing", len(paths)-next, len(paths))
+	case srcErr != nil:
+		return st, srcErr
+	case (!exhausted || next < total) && parent.Err() != nil:
+		return st, parent.Err()
+	case !exhausted || next < total:
+		return st, fmt.Errorf("pipeline: stopped after %d of %d results", next, total)
 	}
 	return st, nil
 }

@@ -1,0 +1,408 @@
+package bench
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/genrec/genrec/internal/model"
+	"github.com/genrec/genrec/internal/params"
+	"github.com/genrec/genrec/internal/pipeline"
+)
+
+// The reference the maintainers measured for the Python way: librosa
+// computing the same 57 columns of a 30-s clip on one core of this kind of
+// machine. librosa is not installable here; the figures are quoted.
+const (
+	// LibrosaSecondsPerClip is librosa's time for the 57 columns of one
+	// 30-s clip on one core (load 0.1 s, features 1.5 s).
+	LibrosaSecondsPerClip = 1.6
+	// LibrosaDecodeMs is librosa's time to decode one 30-s clip.
+	LibrosaDecodeMs = 25
+)
+
+// The targets of issue 6, checked on every report.
+const (
+	// TargetRatio is the largest acceptable end-to-end time per clip as
+	// a multiple of the decode-only time of the same clips.
+	TargetRatio = 4.0
+	// TargetScaling is the smallest acceptable throughput with n workers
+	// as a multiple of n times the throughput of one worker.
+	TargetScaling = 0.9
+	// TargetPeakRSSMB is the largest acceptable peak resident set size.
+	TargetPeakRSSMB = 200.0
+)
+
+// Config says what Run measures.
+type Config struct {
+	// Paths are the clips, in order.
+	Paths []string
+	// Input describes where the clips come from, for the report.
+	Input string
+	// Model turns features into probabilities in the end-to-end phases
+	// and is timed as the model stage.
+	Model *model.Model
+	// Jobs is the number of workers of the all-cores phases; 0 means
+	// pipeline.UsableCPUs().
+	Jobs int
+	// StageClips is how many of the clips are timed stage by stage on
+	// one core; 0 means 5.
+	StageClips int
+	// TempDir is a folder for the resampling probe's two WAV files.
+	TempDir string
+	// Progress, when set, receives one line as each phase starts.
+	Progress io.Writer
+}
+
+// Report holds what Run measured.
+type Report struct {
+	// Date is when the measurement started, RFC 3339.
+	Date string `json:"date"`
+	// Machine describes where it ran.
+	Machine Machine `json:"machine"`
+	// Input describes the clips.
+	Input string `json:"input"`
+	// Clips is the number of clips of each throughput phase.
+	Clips int `json:"clips"`
+	// StageClips is the number of clips timed stage by stage.
+	StageClips int `json:"stage_clips"`
+	// StageSeconds is the mean analysed length of those clips, in seconds.
+	StageSeconds float64 `json:"stage_seconds"`
+	// Stages are the per-clip costs on one core.
+	Stages []Stage `json:"stages"`
+	// Phases are the throughput runs over all clips.
+	Phases []Phase `json:"phases"`
+	// Ratio is the end-to-end time per clip over the decode-only time of
+	// the same clips, with one worker.
+	Ratio float64 `json:"ratio_end_to_end_over_decode_1_worker"`
+	// RatioCPU is Ratio in CPU time (user and system) per clip, which
+	// other processes on a busy machine do not inflate.
+	RatioCPU float64 `json:"ratio_end_to_end_over_decode_cpu_time"`
+	// RatioAll is Ratio with all workers.
+	RatioAll float64 `json:"ratio_end_to_end_over_decode_all_workers"`
+	// Scaling is the end-to-end throughput with all workers over that
+	// with one worker.
+	Scaling float64 `json:"scaling_all_over_1_worker"`
+	// PeakRSSMB is the process's peak resident set size over the whole
+	// run (getrusage ru_maxrss), in MB (10^6 bytes).
+	PeakRSSMB float64 `json:"peak_rss_mb"`
+	// LibrosaSpeedup is librosa's reference time per clip and core over
+	// genrec's end-to-end time per clip with one worker.
+	LibrosaSpeedup float64 `json:"librosa_speedup_per_core"`
+	// Targets are the checks of issue 6.
+	Targets []Target `json:"targets"`
+}
+
+// Machine describes the machine and the process that measured.
+type Machine struct {
+	// CPU is the processor model.
+	CPU string `json:"cpu"`
+	// NumCPU is the number of logical CPUs the machine has.
+	NumCPU int `json:"num_cpu"`
+	// UsableCPUs is what genrec uses (cgroup quota aware).
+	UsableCPUs int `json:"usable_cpus"`
+	// GOMAXPROCS is the Go scheduler's parallelism.
+	GOMAXPROCS int `json:"gomaxprocs"`
+	// Go is the Go version.
+	Go string `json:"go"`
+	// Arch is GOOS/GOARCH.
+	Arch string `json:"arch"`
+	// LoadBefore and LoadAfter are the 1-minute load averages when the
+	// measurement started and ended: above the number of CPUs, other
+	// processes competed for them and wall times are inflated.
+	LoadBefore float64 `json:"load_before"`
+	LoadAfter  float64 `json:"load_after"`
+}
+
+// Phase is one run of the pipeline over all clips.
+type Phase struct {
+	// Name is "decode-only" (audio.Load: decode, mix, resample) or
+	// "end-to-end" (decode, features, model).
+	Name string `json:"name"`
+	// Workers is the number of workers.
+	Workers int `json:"workers"`
+	// Clips is the number of clips; Analysed and Fallback split it.
+	Clips    int `json:"clips"`
+	Analysed int `json:"analysed"`
+	Fallback int `json:"fallback"`
+	// WallSeconds and CPUSeconds are the elapsed and CPU (user+system)
+	// time of the phase.
+	WallSeconds float64 `json:"wall_seconds"`
+	CPUSeconds  float64 `json:"cpu_seconds"`
+	// ClipsPerSecond is Clips over WallSeconds.
+	ClipsPerSecond float64 `json:"clips_per_second"`
+	// AllocsPerClip and AllocMBPerClip are heap allocations (count and
+	// MB) per clip, from runtime.MemStats.
+	AllocsPerClip  float64 `json:"allocs_per_clip"`
+	AllocMBPerClip float64 `json:"alloc_mb_per_clip"`
+	// GCCycles is the number of garbage collections during the phase.
+	GCCycles uint32 `json:"gc_cycles"`
+	// PeakRSSMB is the peak resident set size during the phase (VmHWM
+	// after resetting it), or 0 where Linux does not allow the reset.
+	PeakRSSMB float64 `json:"peak_rss_mb,omitempty"`
+}
+
+// Target is one of the checks of issue 6.
+type Target struct {
+	// Name says what is checked.
+	Name string `json:"name"`
+	// Value is the measured value; Limit the bound it is checked against.
+	Value float64 `json:"value"`
+	Limit float64 `json:"limit"`
+	// Below is true when Value must not exceed Limit, false when it must
+	// reach it.
+	Below bool `json:"below"`
+	// Met says whether the measurement meets the target.
+	Met bool `json:"met"`
+}
+
+// Run measures the clips of cfg: the stage breakdown on one core, then
+// decode-only and end-to-end runs with one worker and with all of them.
+func Run(ctx context.Context, cfg Config) (*Report, error) {
+	if len(cfg.Paths) == 0 {
+		return nil, errors.New("bench: no clips")
+	}
+	if cfg.Model == nil {
+		return nil, errors.New("bench: no model")
+	}
+	jobs := cfg.Jobs
+	if jobs <= 0 {
+		jobs = pipeline.UsableCPUs()
+	}
+	nStage := cfg.StageClips
+	if nStage <= 0 {
+		nStage = 5
+	}
+	nStage = min(nStage, len(cfg.Paths))
+	progress := func(format string, args ...any) {
+		if cfg.Progress != nil {
+			fmt.Fprintf(cfg.Progress, format+"\n", args...)
+		}
+	}
+	r := &Report{
+		Date: time.Now().Format(time.RFC3339),
+		Machine: Machine{
+			CPU: cpuModel(), NumCPU: runtime.NumCPU(), UsableCPUs: pipeline.UsableCPUs(),
+			GOMAXPROCS: runtime.GOMAXPROCS(0), Go: runtime.Version(), Arch: runtime.GOOS + "/" + runtime.GOARCH,
+			LoadBefore: loadAverage(),
+		},
+		Input: cfg.Input,
+		Clips: len(cfg.Paths),
+	}
+	if err := warmCache(ctx, cfg.Paths); err != nil {
+		return nil, err
+	}
+	w, err := pipeline.NewWorker(pipeline.Options{Model: cfg.Model})
+	if err != nil {
+		return nil, fmt.Errorf("bench: %w", err)
+	}
+	progress("bench: timing the stages on %d clips, one core", nStage)
+	tmp := cfg.TempDir
+	if tmp == "" {
+		tmp = os.TempDir()
+	}
+	r.Stages, r.StageClips, r.StageSeconds, err = measureStages(ctx, cfg.Paths[:nStage], w, tmp)
+	if err != nil {
+		return nil, err
+	}
+
+	workers := []int{1}
+	if jobs > 1 {
+		workers = append(workers, jobs)
+	}
+	for _, n := range workers {
+		for _, decodeOnly := range []bool{true, false} {
+			opt := pipeline.Options{Jobs: n, Model: cfg.Model, DecodeOnly: decodeOnly}
+			name := "end-to-end"
+			if decodeOnly {
+				name = "decode-only"
+			}
+			progress("bench: %s, %d worker(s), %d clips", name, n, len(cfg.Paths))
+			ph, err := runPhase(ctx, name, cfg.Paths, opt)
+			if err != nil {
+				return nil, err
+			}
+			r.Phases = append(r.Phases, ph)
+		}
+	}
+	r.PeakRSSMB = float64(maxRSS()) / 1e6
+	r.Machine.LoadAfter = loadAverage()
+	r.summarise(jobs)
+	return r, nil
+}
+
+// warmCache reads every clip once so that the first phase does not pay
+// for the disk.
+func warmCache(ctx context.Context, paths []string) error {
+	for _, p := range paths {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			continue // the pipeline reports unreadable files itself
+		}
+		_, _ = io.Copy(io.Discard, f)
+		f.Close()
+	}
+	return nil
+}
+
+// runPhase runs the pipeline over paths with opt and measures it.
+func runPhase(ctx context.Context, name string, paths []string, opt pipeline.Options) (Phase, error) {
+	debug.FreeOSMemory() // so that the phase's peak is its own
+	reset := resetPeakRSS()
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	c0, t0 := cpuTime(), time.Now()
+	st, err := pipeline.Run(ctx, paths, opt, func(pipeline.Result) error { return nil })
+	wall, cpu := time.Since(t0), cpuTime()-c0
+	runtime.ReadMemStats(&m1)
+	if err != nil {
+		return Phase{}, fmt.Errorf("bench: %s with %d workers: %w", name, opt.Jobs, err)
+	}
+	n := float64(len(paths))
+	ph := Phase{
+		Name: name, Workers: opt.Jobs, Clips: len(paths), Analysed: st.Analysed, Fallback: st.Fallback,
+		WallSeconds: wall.Seconds(), CPUSeconds: cpu.Seconds(),
+		ClipsPerSecond: n / wall.Seconds(),
+		AllocsPerClip:  float64(m1.Mallocs-m0.Mallocs) / n,
+		AllocMBPerClip: float64(m1.TotalAlloc-m0.TotalAlloc) / 1e6 / n,
+		GCCycles:       m1.NumGC - m0.NumGC,
+	}
+	if reset {
+		ph.PeakRSSMB = float64(statusKiB("VmHWM")) / 1e6
+	}
+	return ph, nil
+}
+
+// phase returns the phase of the given name and workers, or nil.
+func (r *Report) phase(name string, workers int) *Phase {
+	for i := range r.Phases {
+		if r.Phases[i].Name == name && r.Phases[i].Workers == workers {
+			return &r.Phases[i]
+		}
+	}
+	return nil
+}
+
+// summarise computes the ratios and checks the targets.
+func (r *Report) summarise(jobs int) {
+	d1, e1 := r.phase("decode-only", 1), r.phase("end-to-end", 1)
+	if d1 != nil && e1 != nil && e1.ClipsPerSecond > 0 {
+		r.Ratio = d1.ClipsPerSecond / e1.ClipsPerSecond
+		r.LibrosaSpeedup = LibrosaSecondsPerClip * e1.ClipsPerSecond
+		if d1.CPUSeconds > 0 {
+			r.RatioCPU = e1.CPUSeconds / d1.CPUSeconds
+		}
+	}
+	dn, en := r.phase("decode-only", jobs), r.phase("end-to-end", jobs)
+	if jobs > 1 && dn != nil && en != nil && en.ClipsPerSecond > 0 {
+		r.RatioAll = dn.ClipsPerSecond / en.ClipsPerSecond
+		if e1 != nil && e1.ClipsPerSecond > 0 {
+			r.Scaling = en.ClipsPerSecond / e1.ClipsPerSecond
+		}
+	}
+	check := func(name string, v, limit float64, below bool) {
+		met := v >= limit
+		if below {
+			met = v <= limit
+		}
+		r.Targets = append(r.Targets, Target{Name: name, Value: v, Limit: limit, Below: below, Met: met})
+	}
+	check("end-to-end / decode-only time per clip, 1 worker", r.Ratio, TargetRatio, true)
+	check("the same in CPU time", r.RatioCPU, TargetRatio, true)
+	if jobs > 1 {
+		check(fmt.Sprintf("throughput %d workers / 1 worker", jobs), r.Scaling, TargetScaling*float64(jobs), false)
+	}
+	check("peak RSS, MB", r.PeakRSSMB, TargetPeakRSSMB, true)
+}
+
+// WriteJSON writes the report as indented JSON.
+func (r *Report) WriteJSON(w io.Writer) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(r); err != nil {
+		return fmt.Errorf("bench: write JSON: %w", err)
+	}
+	return nil
+}
+
+// WriteText writes the report as a readable summary.
+func (r *Report) WriteText(w io.Writer) error {
+	var b strings.Builder
+	m := r.Machine
+	fmt.Fprintf(&b, "genrec bench, %s\n", r.Date)
+	fmt.Fprintf(&b, "machine: %s, %d CPUs (%d usable, GOMAXPROCS %d), %s %s\n", orUnknown(m.CPU), m.NumCPU, m.UsableCPUs, m.GOMAXPROCS, m.Go, m.Arch)
+	fmt.Fprintf(&b, "load:    %.2f at the start, %.2f at the end (1-minute average; above %d, wall times are inflated)\n", m.LoadBefore, m.LoadAfter, m.NumCPU)
+	fmt.Fprintf(&b, "input:   %d clips, %s\n\n", r.Clips, r.Input)
+
+	fmt.Fprintf(&b, "Per clip on one core, thread CPU time (mean of %d clips of %.1f s analysed at %d Hz):\n", r.StageClips, r.StageSeconds, params.SampleRate)
+	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	for _, s := range r.Stages {
+		indent := "  "
+		if s.Part != "" {
+			indent = "      "
+		}
+		fmt.Fprintf(tw, "%s%s\t%.1f ms\t\n", indent, s.Name, s.Ms)
+	}
+	tw.Flush()
+
+	fmt.Fprintf(&b, "\nThroughput over all %d clips:\n", r.Clips)
+	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "  phase\tworkers\tclips/s\tms/clip\tCPU s\tallocs/clip\tMB alloc/clip\tGCs\tpeak RSS MB\tfallback\t")
+	for _, p := range r.Phases {
+		rss := "-"
+		if p.PeakRSSMB > 0 {
+			rss = fmt.Sprintf("%.0f", p.PeakRSSMB)
+		}
+		fmt.Fprintf(tw, "  %s\t%d\t%.2f\t%.0f\t%.1f\t%.0f\t%.1f\t%d\t%s\t%d\t\n", p.Name, p.Workers, p.ClipsPerSecond,
+			1e3/p.ClipsPerSecond, p.CPUSeconds, p.AllocsPerClip, p.AllocMBPerClip, p.GCCycles, rss, p.Fallback)
+	}
+	tw.Flush()
+
+	fmt.Fprintf(&b, "\nTargets (issue 6):\n")
+	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	for _, t := range r.Targets {
+		op, verdict := "≥", "met"
+		if t.Below {
+			op = "≤"
+		}
+		if !t.Met {
+			verdict = "NOT MET"
+		}
+		fmt.Fprintf(tw, "  %s\t%.2f\t%s %.2f\t%s\n", t.Name, t.Value, op, t.Limit, verdict)
+	}
+	tw.Flush()
+	if r.RatioAll > 0 {
+		fmt.Fprintf(&b, "  (end-to-end / decode-only with all workers: %.2f)\n", r.RatioAll)
+	}
+	fmt.Fprintf(&b, "\nlibrosa, same 57 columns (quoted, not measured here): about %.1f s per 30-s clip per core, decoding about %d ms;\n", LibrosaSecondsPerClip, LibrosaDecodeMs)
+	fmt.Fprintf(&b, "genrec end to end on one worker: %.0f ms per clip, %.1f× faster per core.\n", 1e3/max(r.phaseRate("end-to-end", 1), 1e-9), r.LibrosaSpeedup)
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// phaseRate returns the clips per second of a phase, or 0.
+func (r *Report) phaseRate(name string, workers int) float64 {
+	if p := r.phase(name, workers); p != nil {
+		return p.ClipsPerSecond
+	}
+	return 0
+}
+
+// orUnknown returns s, or "unknown CPU" when s is empty.
+func orUnknown(s string) string {
+	if s == "" {
+		return "unknown CPU"
+	}
+	return s
+}
