@@ -5,15 +5,19 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 
 	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/features"
+	"github.com/genrec/genrec/internal/params"
 	"github.com/genrec/genrec/internal/pipeline"
 )
 
 const featuresExamples = `  genrec features ../shared/data/gtzan/clips -o clips.csv   # label = parent folder name
+  genrec features --seconds 0 ../shared/data/gtzan/clips     # whole files, exactly the Kaggle 30-s table
+  genrec features --segment 3s ../shared/data/gtzan/clips    # the Kaggle 3-second table
   genrec features --labels labels.csv --ext mp3 ~/Music/set > set.csv
 `
 
@@ -23,8 +27,20 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	labelsPath := fs.String("labels", "", "labels `FILE` (CSV file_id,genre; file_id with or without extension); default: parent folder name")
 	jobs := fs.Int("jobs", 0, "number of parallel workers (default: all usable cores)")
 	exts := fs.String("ext", "mp3,wav", "comma-separated `extensions` taken from folders (any case)")
+	seconds := fs.Float64("seconds", params.AnalysisSeconds, "analyse the first `N` seconds of each file; 0 analyses whole files")
+	segment := fs.String("segment", "", "write one row per 3-second segment (Kaggle features_3_sec layout): 3s")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	if *seconds < 0 {
+		return usagef("--seconds must be >= 0, got %v", *seconds)
+	}
+	if *segment != "" && *segment != "3s" {
+		return usagef("--segment: only 3s is supported, got %q", *segment)
+	}
+	opt := pipeline.Options{Jobs: *jobs, Segments: *segment != "", MaxSamples: -1}
+	if *seconds > 0 {
+		opt.MaxSamples = max(1, int(math.Round(*seconds*params.SampleRate)))
 	}
 	if fs.NArg() == 0 {
 		return usagef("no input: give audio files or folders")
@@ -35,7 +51,7 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 		if err != nil {
 			return fmt.Errorf("labels: %w", err)
 		}
-		labels, err = dataset.ReadLabels(f)
+		labels, err = dataset.ReadRawLabels(f)
 		f.Close()
 		if err != nil {
 			return fmt.Errorf("labels %s: %w", *labelsPath, err)
@@ -47,7 +63,7 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	t := &dataset.Table{Features: features.Columns[:]}
 	var failed int
-	_, err = pipeline.Run(ctx, paths, pipeline.Options{Jobs: *jobs}, func(r pipeline.Result) error {
+	_, err = pipeline.Run(ctx, paths, opt, func(r pipeline.Result) error {
 		if r.Err != nil {
 			failed++
 			slog.Warn("cannot analyse; no row", "file", r.Path, "reason", r.Err)
@@ -61,7 +77,14 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 				label = labels[name[:len(name)-len(filepath.Ext(name))]]
 			}
 		}
-		t.Rows = append(t.Rows, dataset.Row{Filename: name, Length: r.Samples, Values: r.Features, Label: label})
+		if !opt.Segments {
+			t.Rows = append(t.Rows, dataset.Row{Filename: name, Length: r.Samples, Values: r.Features, Label: label})
+			return nil
+		}
+		stem := name[:len(name)-len(filepath.Ext(name))]
+		for k, f := range r.Segments {
+			t.Rows = append(t.Rows, dataset.Row{Filename: fmt.Sprintf("%s.%d.wav", stem, k), Length: params.SegmentLength, Values: f, Label: label})
+		}
 		return nil
 	})
 	if err != nil {

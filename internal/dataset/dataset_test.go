@@ -218,3 +218,16 @@ func TestSharedData(t *testing.T) {
 		t.Errorf("FMA prior of Rock = %v, want %v", prior[rock], want)
 	}
 }
+
+func TestReadRawLabelsKeepsGenres(t *testing.T) {
+	got, err := ReadRawLabels(strings.NewReader("file_id,genre\na.wav, metal \nb,Some Genre\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got["a.wav"] != "metal" || got["b"] != "Some Genre" {
+		t.Errorf("ReadRawLabels = %v", got)
+	}
+	if _, err := ReadRawLabels(strings.NewReader("file_id,genre\na,\n")); err == nil {
+		t.Error("empty genre: no error")
+	}
+}

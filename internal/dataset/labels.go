@@ -16,6 +16,19 @@ import (
 // genre.Classes; GTZAN names are mapped by genre.Index. Empty ids, unknown
 // genres and repeated ids are errors that name their line.
 func ReadLabels(r io.Reader) (map[string]string, error) {
+	return readLabels(r, true)
+}
+
+// ReadRawLabels reads a label file like ReadLabels but keeps each genre as
+// written (trimmed), for tables whose labels are not challenge classes
+// (e.g. the ten GTZAN genres). Empty genres are errors.
+func ReadRawLabels(r io.Reader) (map[string]string, error) {
+	return readLabels(r, false)
+}
+
+// readLabels reads a label file, mapping genres onto genre.Classes when
+// canonical is set.
+func readLabels(r io.Reader, canonical bool) (map[string]string, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
@@ -46,14 +59,20 @@ func ReadLabels(r io.Reader) (map[string]string, error) {
 		if id == "" {
 			return nil, fmt.Errorf("read labels: line %d: empty file_id", line)
 		}
-		c, err := genre.Index(rec[genreCol])
-		if err != nil {
-			return nil, fmt.Errorf("read labels: line %d: %w", line, err)
+		g := strings.TrimSpace(rec[genreCol])
+		if canonical {
+			c, err := genre.Index(g)
+			if err != nil {
+				return nil, fmt.Errorf("read labels: line %d: %w", line, err)
+			}
+			g = genre.Classes[c]
+		} else if g == "" {
+			return nil, fmt.Errorf("read labels: line %d: empty genre", line)
 		}
 		if _, dup := labels[id]; dup {
 			return nil, fmt.Errorf("read labels: line %d: file_id %q repeated", line, id)
 		}
-		labels[id] = genre.Classes[c]
+		labels[id] = g
 	}
 	return labels, nil
 }

@@ -106,3 +106,13 @@ const (
 // treats as digital silence (below one 16-bit step): such a file carries no
 // genre evidence and gets the model's prior.
 const SilencePeak = 1.0 / 32768
+
+// The Kaggle GTZAN "3-second" table cuts each clip into segments: segment
+// k holds samples [k·SegmentHop, k·SegmentHop+SegmentLength), and only
+// whole segments count.
+const (
+	// SegmentHop is the distance, in samples, between segment starts (3 s).
+	SegmentHop = 3 * SampleRate
+	// SegmentLength is the number of samples of one segment.
+	SegmentLength = SegmentHop - 1
+)

@@ -35,8 +35,11 @@ type Result struct {
 	// Samples is the number of analysed samples at params.SampleRate.
 	Samples int
 	// Features holds the values of features.Columns; nil when the file
-	// could not be analysed.
+	// could not be analysed or was analysed in segments.
 	Features []float64
+	// Segments holds the features of each whole segment when
+	// Options.Segments is set (see params.SegmentHop).
+	Segments [][]float64
 	// Probs holds genre.N probabilities in genre.Classes order when a model
 	// was given: the model's prediction, or its fallback when Err is set.
 	Probs []float64
@@ -54,6 +57,14 @@ type Options struct {
 	// resampling: Results then carry Samples but neither Features nor
 	// Probs. It measures the decoding floor (genrec bench).
 	DecodeOnly bool
+	// MaxSamples bounds how much of each file, from its start, is
+	// analysed: 0 means params.MaxSamples (30 s), a negative value the
+	// whole file.
+	MaxSamples int
+	// Segments analyses each file in the segments of the Kaggle 3-second
+	// layout instead of as a whole: Result.Segments gets one feature
+	// vector per whole segment. It cannot be combined with a Model.
+	Segments bool
 }
 
 // Stats counts what a run did.
@@ -74,12 +85,23 @@ type Worker struct {
 	x          []float64
 	m          *model.Model
 	decodeOnly bool
+	maxSamples int
+	segments   bool
 }
 
 // NewWorker returns a Worker configured by opt (opt.Jobs is ignored). It
 // fails when the model reads a feature that is not computed from audio.
 func NewWorker(opt Options) (*Worker, error) {
-	w := &Worker{m: opt.Model, decodeOnly: opt.DecodeOnly}
+	w := &Worker{m: opt.Model, decodeOnly: opt.DecodeOnly, maxSamples: opt.MaxSamples, segments: opt.Segments}
+	switch {
+	case w.maxSamples == 0:
+		w.maxSamples = params.MaxSamples
+	case w.maxSamples < 0:
+		w.maxSamples = 0 // audio.Load: no limit
+	}
+	if opt.Segments && opt.Model != nil {
+		return nil, errors.New("pipeline: segments and a model cannot be combined")
+	}
 	if opt.Model != nil {
 		cols, err := modelColumns(opt.Model)
 		if err != nil {
@@ -124,7 +146,7 @@ func (w *Worker) Process(path string) (r Result) {
 			r.Probs = w.fallback()
 		}
 	}()
-	r.Features, r.Samples, r.Err = w.analyse(path)
+	r.Features, r.Segments, r.Samples, r.Err = w.analyse(path)
 	if w.m == nil || w.decodeOnly {
 		return r
 	}
@@ -169,19 +191,23 @@ func (w *Worker) fallback() []float64 {
 	return append([]float64(nil), fb[:]...)
 }
 
-// analyse decodes path and computes its feature vector (only decodes it
-// with decodeOnly).
-func (w *Worker) analyse(path string) ([]float64, int, error) {
-	samples, err := audio.Load(path, params.MaxSamples)
+// analyse decodes path and computes its feature vector, or the vectors of
+// its segments (only decodes it with decodeOnly).
+func (w *Worker) analyse(path string) ([]float64, [][]float64, int, error) {
+	samples, err := audio.Load(path, w.maxSamples)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, 0, err
 	}
 	n := len(samples)
 	if w.decodeOnly {
-		return nil, n, nil
+		return nil, nil, n, nil
 	}
-	if n < params.MinSamples {
-		return nil, n, fmt.Errorf("%w: %.2f s", ErrTooShort, float64(n)/params.SampleRate)
+	minLen := params.MinSamples
+	if w.segments {
+		minLen = params.SegmentLength
+	}
+	if n < minLen {
+		return nil, nil, n, fmt.Errorf("%w: %.2f s", ErrTooShort, float64(n)/params.SampleRate)
 	}
 	peak := float32(0)
 	for _, s := range samples {
@@ -192,18 +218,35 @@ func (w *Worker) analyse(path string) ([]float64, int, error) {
 		}
 	}
 	if peak <= params.SilencePeak {
-		return nil, n, ErrSilent
+		return nil, nil, n, ErrSilent
 	}
+	if !w.segments {
+		f, err := w.extract(samples)
+		return f, nil, n, err
+	}
+	var segs [][]float64
+	for start := 0; start+params.SegmentLength <= n; start += params.SegmentHop {
+		f, err := w.extract(samples[start : start+params.SegmentLength])
+		if err != nil {
+			return nil, nil, n, fmt.Errorf("segment %d: %w", len(segs), err)
+		}
+		segs = append(segs, f)
+	}
+	return nil, segs, n, nil
+}
+
+// extract computes the feature vector of samples and checks it is finite.
+func (w *Worker) extract(samples []float32) ([]float64, error) {
 	f, err := w.ext.Extract(nil, samples)
 	if err != nil {
-		return nil, n, fmt.Errorf("features: %w", err)
+		return nil, fmt.Errorf("features: %w", err)
 	}
 	for i, v := range f {
 		if v != v || v > 1e300 || v < -1e300 {
-			return nil, n, fmt.Errorf("%w: %s = %v", ErrBadFeatures, features.Columns[i], v)
+			return nil, fmt.Errorf("%w: %s = %v", ErrBadFeatures, features.Columns[i], v)
 		}
 	}
-	return f, n, nil
+	return f, nil
 }
 
 // Run analyses paths with a bounded pool of workers and calls emit once per
