@@ -264,7 +264,32 @@ func TestCompareGTZAN(t *testing.T) {
 		}
 	}
 	r := metrics.Evaluate(probs, valid.y)
+	// The same model with abstention switched off: on GTZAN clips it must
+	// change nothing (no valid row is far enough from the training rows).
+	plain := withoutAbstention(m)
+	shrunk := 0
+	for i, x := range valid.X {
+		p, err := plain.Predict(nil, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, lambda, err := m.Novelty(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if lambda > 0 {
+			shrunk++
+		}
+		for c := range p {
+			if p[c] != probs[i][c] {
+				t.Errorf("valid row %d: abstention changes p(%s) from %v to %v", i, genre.Classes[c], p[c], probs[i][c])
+				break
+			}
+		}
+	}
+	lo, hi := m.abstain.bounds()
 	fmt.Fprintf(&tab, "| **shipped recipe** (`DefaultTrainConfig`, Train+Predict) | %.4f | %.4f | %.4f | %.4f | %.3f |\n", r.LogLoss, r.MacroF1, r.Accuracy, r.ECE, m.calib.temperature())
+	fmt.Fprintf(&tab, "\nAbstention from RMS z %.3f (full at %.3f): %d of %d valid rows shrunk; predictions identical without it.\n", lo, hi, shrunk, len(valid.X))
 	t.Log(tab.String())
 	t.Logf("ECE that perfectly calibrated predictions with the recipe's confidences would show on these %d rows (mean of 500 draws): %.4f", len(probs), eceFloor(probs, 500))
 

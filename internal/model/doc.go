@@ -2,7 +2,8 @@
 // on standardised clip features, calibrated by temperature scaling fitted on
 // held-out predictions, trained deterministically in plain Go, stored as a
 // small self-checking JSON file, and mapped onto the 16 challenge classes
-// through an explicit prior shift.
+// through an explicit prior shift, shrunk towards the target prior for
+// inputs far from the training data.
 //
 // # Training
 //
@@ -73,23 +74,47 @@
 // Fallback returns π_t itself: the prediction for a file that cannot be
 // analysed.
 //
+// # Abstention
+//
+// Far from the training data the regression extrapolates linearly and
+// gives confident, meaningless answers (a pure tone got Country 0.43
+// against a prior of 0.007). Predict therefore measures the distance of
+// each input from the training data, d = RMS of the standardised, clipped
+// model inputs (Novelty), and shrinks the final 16-class row towards the
+// target prior:
+//
+//	λ = clamp((d − a·d_q)/((b − a)·d_q), 0, 1),   p ← (1 − λ)·p + λ·π_t,
+//
+// where d_q is the AbstainQuantile (0.99) nearest-rank quantile of d over
+// the training rows, computed by Train with the fitted scaler and stored,
+// a = AbstainStart = 1.4 and b = AbstainFull = 1.9. The blend is applied
+// after calibration and after the prior shift, towards the same target
+// prior π_t that the shift used, so the uncovered classes keep exactly
+// π_t(u), a row with λ = 1 equals Fallback, and a row with λ = 0 is the
+// prior-shifted calibrated posterior above. The constants are set from
+// measured distances (see AbstainStart and docs/model.md): no GTZAN clip
+// reaches a·d_q and every synthetic non-music signal tried lies beyond
+// b·d_q.
+//
 // # File format
 //
 // WriteTo writes indented JSON with fields in a fixed order:
 //
-//	{"format": "genrec-model", "version": 2, "sha256": "<hex>", "payload": {
+//	{"format": "genrec-model", "version": 3, "sha256": "<hex>", "payload": {
 //	  "recipe": {sample_rate, n_fft, hop, features},
 //	  "classes": [16 names], "covered": [names],
 //	  "scaler": {log, offset, mean, scale}, "weights": [[…]], "intercepts": […],
 //	  "calibration": {method, scale: [K], bias: [K]},
+//	  "abstention": {distance: "rms_z", quantile, reference, start, full},
 //	  "priors": {train, fma}, "target": {name, prior},
 //	  "training": {optimiser, c, max_iter, tol, log_var, log_scale, calibration, folds,
 //	               iterations, converged, objective, grad_max},
 //	  "data": {source, rows, class_counts}}}
 //
 // Version 2 added the calibration and the log_scale, calibration and folds
-// training fields; Read rejects version 1 files (and any other version)
-// with ErrVersion, naming both versions.
+// training fields; version 3 added the abstention rule (reference = d_q,
+// start = a, full = b). Read rejects every other version (1, 2, …) with
+// ErrVersion, naming both versions: retrain the model with this build.
 //
 // Floats are written with strconv 'g', precision -1, so they read back
 // exactly. The checksum is the SHA-256 of the payload in compact form

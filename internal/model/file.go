@@ -20,7 +20,7 @@ import (
 // FormatName and FormatVersion identify the model file format.
 const (
 	FormatName    = "genrec-model"
-	FormatVersion = 2
+	FormatVersion = 3
 )
 
 // maxFileBytes bounds what Read accepts; real models are ~30 kB.
@@ -85,6 +85,7 @@ type payload struct {
 	Weights    [][]num         `json:"weights"`
 	Intercepts []num           `json:"intercepts"`
 	Calib      calibrationJSON `json:"calibration"`
+	Abstain    abstentionJSON  `json:"abstention"`
 	Priors     priorsJSON      `json:"priors"`
 	Target     targetJSON      `json:"target"`
 	Training   trainingJSON    `json:"training"`
@@ -109,6 +110,14 @@ type calibrationJSON struct {
 	Method string `json:"method"`
 	Scale  []num  `json:"scale"`
 	Bias   []num  `json:"bias"`
+}
+
+type abstentionJSON struct {
+	Distance  string `json:"distance"`
+	Quantile  num    `json:"quantile"`
+	Reference num    `json:"reference"`
+	Start     num    `json:"start"`
+	Full      num    `json:"full"`
 }
 
 type priorsJSON struct {
@@ -199,8 +208,10 @@ func (m *Model) encode() ([]byte, error) {
 		Classes:    genre.Classes[:],
 		Intercepts: nums(m.intercepts),
 		Calib:      calibrationJSON{Method: m.calib.method, Scale: nums(m.calib.scale), Bias: nums(m.calib.bias)},
-		Priors:     priorsJSON{Train: nums(m.trainPrior[:]), FMA: nums(m.fma[:])},
-		Target:     targetJSON{Name: m.targetName, Prior: nums(m.target[:])},
+		Abstain: abstentionJSON{Distance: distanceRMSZ, Quantile: num(m.abstain.quantile), Reference: num(m.abstain.reference),
+			Start: num(m.abstain.start), Full: num(m.abstain.full)},
+		Priors: priorsJSON{Train: nums(m.trainPrior[:]), FMA: nums(m.fma[:])},
+		Target: targetJSON{Name: m.targetName, Prior: nums(m.target[:])},
 		Training: trainingJSON{
 			Optimiser:   optimiserName,
 			C:           num(m.cfg.C),
@@ -389,6 +400,15 @@ func (p *payload) model() (*Model, error) {
 	m.calib = calibration{method: cj.Method, scale: floats(cj.Scale), bias: floats(cj.Bias)}
 	if !finite(m.calib.scale...) || !finite(m.calib.bias...) {
 		return nil, errors.New("non-finite calibration parameter")
+	}
+
+	aj := p.Abstain
+	if aj.Distance != distanceRMSZ {
+		return nil, fmt.Errorf("abstention distance %q, want %q", aj.Distance, distanceRMSZ)
+	}
+	m.abstain = abstention{quantile: float64(aj.Quantile), reference: float64(aj.Reference), start: float64(aj.Start), full: float64(aj.Full)}
+	if err := m.abstain.check(); err != nil {
+		return nil, err
 	}
 
 	d := p.Data

@@ -69,6 +69,7 @@ type Model struct {
 	fma        [genre.N]float64 // the prior given to Train
 	targetName string
 	target     [genre.N]float64
+	abstain    abstention
 	cfg        TrainConfig
 	rows       int
 	counts     [genre.N]int
@@ -111,6 +112,11 @@ func (m *Model) Fallback() [genre.N]float64 { return m.target }
 //	p(c) = M · q(c)·π_t(c)/π_tr(c) / Σ_covered q(c')·π_t(c')/π_tr(c')   (c covered)
 //	p(u) = π_t(u)                                                       (u not covered)
 //
+// Finally the row is shrunk towards the target prior as far as x lies
+// outside the training data (see Novelty): with λ = Novelty's weight,
+//
+//	p ← (1 − λ)·p + λ·π_t.
+//
 // The result is renormalised to sum to 1; every entry is finite and in
 // [0, 1].
 func (m *Model) Predict(dst []float64, x []float64) ([]float64, error) {
@@ -134,6 +140,7 @@ func (m *Model) Predict(dst []float64, x []float64) ([]float64, error) {
 		zs = make([]float64, 0, len(x))
 	}
 	zs = m.standardised(zs, x)
+	lambda := m.abstain.lambda(rmsOf(zs))
 	var s, logit [genre.N]float64
 	K := len(m.covered)
 	m.logProbs(s[:K], zs)
@@ -155,6 +162,11 @@ func (m *Model) Predict(dst []float64, x []float64) ([]float64, error) {
 	for k, c := range m.covered {
 		dst[c] = m.mass * logit[k] / sum
 	}
+	if lambda > 0 {
+		for c := range dst {
+			dst[c] = (1-lambda)*dst[c] + lambda*m.target[c]
+		}
+	}
 	var total float64
 	for _, p := range dst {
 		total += p
@@ -163,6 +175,29 @@ func (m *Model) Predict(dst []float64, x []float64) ([]float64, error) {
 		dst[c] = math.Min(1, math.Max(0, dst[c]/total))
 	}
 	return dst, nil
+}
+
+// Novelty returns how far the feature vector x (ordered like Features) lies
+// from the training data, d = the root mean square of its standardised,
+// clipped model inputs, and the weight λ in [0, 1] that Predict gives the
+// target prior for it:
+//
+//	λ = clamp((d − a·d_q)/((b − a)·d_q), 0, 1),
+//
+// d_q being the AbstainQuantile quantile of d over the training rows,
+// a = AbstainStart and b = AbstainFull (all stored in the model). It fails
+// like Predict for a vector of the wrong length or with a non-finite value.
+func (m *Model) Novelty(x []float64) (d, lambda float64, err error) {
+	if len(x) != len(m.features) {
+		return 0, 0, fmt.Errorf("novelty: %d feature values, model reads %d", len(x), len(m.features))
+	}
+	for j, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return 0, 0, fmt.Errorf("novelty: feature %s is not finite", m.features[j])
+		}
+	}
+	d = rmsOf(m.standardised(make([]float64, 0, len(x)), x))
+	return d, m.abstain.lambda(d), nil
 }
 
 // SetTarget chooses the prior the predictions are shifted to:
@@ -298,6 +333,7 @@ func (m *Model) Describe() string {
 	if cal == CalibTemperature {
 		cal = fmt.Sprintf("temperature %.3f", m.calib.temperature())
 	}
-	return fmt.Sprintf("%s v%d, logistic regression (C=%g) on %d features, calibration %s, %d of %d classes covered, trained on %d rows (%s)",
-		FormatName, FormatVersion, m.cfg.C, len(m.features), cal, len(m.covered), genre.N, m.rows, m.cfg.Source)
+	lo, hi := m.abstain.bounds()
+	return fmt.Sprintf("%s v%d, logistic regression (C=%g) on %d features, calibration %s, abstains from RMS z %.2f (full at %.2f), %d of %d classes covered, trained on %d rows (%s)",
+		FormatName, FormatVersion, m.cfg.C, len(m.features), cal, lo, hi, len(m.covered), genre.N, m.rows, m.cfg.Source)
 }

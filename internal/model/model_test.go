@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -110,8 +112,8 @@ func checkRow(t *testing.T, p []float64) {
 }
 
 // toyModel trains a small three-class model with a log-transformed column.
-func toyModel(t *testing.T) *Model {
-	t.Helper()
+// toyData returns the rows and labels of toyModel.
+func toyData() ([][]float64, []int) {
 	var X [][]float64
 	var y []int
 	classes := []int{4, 7, 13} // Electronic, Hip-Hop, Rock
@@ -121,6 +123,12 @@ func toyModel(t *testing.T) *Model {
 		X = append(X, []float64{float64(k) + math.Sin(f), math.Exp(float64(k) + math.Cos(f)), 5})
 		y = append(y, classes[k])
 	}
+	return X, y
+}
+
+func toyModel(t *testing.T) *Model {
+	t.Helper()
+	X, y := toyData()
 	m, err := Train([]string{"a", "b_var", "const"}, X, y, uniformPrior(), TrainConfig{C: 1, LogVar: true, Calibration: CalibTemperature, Source: "toy"})
 	if err != nil {
 		t.Fatal(err)
@@ -330,9 +338,28 @@ func resign(t *testing.T, file []byte, edit func(string) string) []byte {
 	return out
 }
 
+// cutField removes the object-valued field name (with its following comma)
+// from the compact payload p.
+func cutField(t *testing.T, p, name string) string {
+	t.Helper()
+	i := strings.Index(p, `"`+name+`":{`)
+	if i < 0 {
+		t.Fatalf("payload has no field %q", name)
+	}
+	j := i + strings.Index(p[i:], "}")
+	if j+1 < len(p) && p[j+1] == ',' {
+		j++
+	}
+	return p[:i] + p[j+1:]
+}
+
 func TestReadRejects(t *testing.T) {
 	good := modelBytes(t, toyModel(t))
 	s := string(good)
+	cur := fmt.Sprintf(`"version": %d`, FormatVersion)
+	if !strings.Contains(s, cur) {
+		t.Fatalf("model file does not say %s", cur)
+	}
 	tests := []struct {
 		name string
 		in   []byte
@@ -341,12 +368,13 @@ func TestReadRejects(t *testing.T) {
 		{"empty", nil, ErrFormat},
 		{"binary", []byte{0x1f, 0x8b, 0, 1}, ErrFormat},
 		{"other JSON", []byte(`{"format":"something-else","version":1}`), ErrFormat},
-		{"version 1 (before calibration)", []byte(strings.Replace(s, `"version": 2`, `"version": 1`, 1)), ErrVersion},
-		{"version 3", []byte(strings.Replace(s, `"version": 2`, `"version": 3`, 1)), ErrVersion},
+		{"version 1 (before calibration)", []byte(strings.Replace(s, cur, `"version": 1`, 1)), ErrVersion},
+		{"version 2 (before abstention)", []byte(strings.Replace(s, cur, `"version": 2`, 1)), ErrVersion},
+		{"next version", []byte(strings.Replace(s, cur, fmt.Sprintf(`"version": %d`, FormatVersion+1), 1)), ErrVersion},
 		{"edited weight", []byte(strings.Replace(s, `"c": 1`, `"c": 2`, 1)), ErrChecksum},
 		{"bad checksum", []byte(strings.Replace(s, `"sha256": "`, `"sha256": "0`, 1)), ErrChecksum},
 		{"truncated", good[:len(good)/2], ErrCorrupt},
-		{"no payload", []byte(`{"format":"genrec-model","version":2,"sha256":""}`), ErrCorrupt},
+		{"no payload", []byte(fmt.Sprintf(`{"format":"genrec-model","version":%d,"sha256":""}`, FormatVersion)), ErrCorrupt},
 		{"unknown calibration", resign(t, good, func(p string) string {
 			return strings.Replace(p, `"method":"temperature"`, `"method":"isotonic"`, 1)
 		}), ErrCorrupt},
@@ -360,6 +388,14 @@ func TestReadRejects(t *testing.T) {
 		{"short intercepts", resign(t, good, func(p string) string { return strings.Replace(p, `"intercepts":[`, `"intercepts":[1,`, 1) }), ErrCorrupt},
 		{"wrong sample rate", resign(t, good, func(p string) string { return strings.Replace(p, `"sample_rate":22050`, `"sample_rate":44100`, 1) }), ErrCorrupt},
 		{"class order", resign(t, good, func(p string) string { return strings.Replace(p, `"Blues","Classical"`, `"Classical","Blues"`, 1) }), ErrCorrupt},
+		{"no abstention", resign(t, good, func(p string) string { return cutField(t, p, "abstention") }), ErrCorrupt},
+		{"abstention distance", resign(t, good, func(p string) string { return strings.Replace(p, `"distance":"rms_z"`, `"distance":"mahalanobis"`, 1) }), ErrCorrupt},
+		{"abstention start after full", resign(t, good, func(p string) string { return strings.Replace(p, `"start":1.4`, `"start":2.5`, 1) }), ErrCorrupt},
+		{"abstention quantile 0", resign(t, good, func(p string) string { return strings.Replace(p, `"quantile":0.99`, `"quantile":0`, 1) }), ErrCorrupt},
+		{"abstention reference negative", resign(t, good, func(p string) string { return strings.Replace(p, `"reference":`, `"reference":-`, 1) }), ErrCorrupt},
+		{"abstention reference huge", resign(t, good, func(p string) string {
+			return regexp.MustCompile(`"reference":[0-9.e+-]+`).ReplaceAllString(p, `"reference":1e300`)
+		}), ErrCorrupt},
 		{"prior sum", resign(t, good, func(p string) string { return strings.Replace(p, `"fma":[`, `"fma":[0.5,`, 1) }), ErrCorrupt},
 	}
 	for _, tc := range tests {
@@ -369,9 +405,9 @@ func TestReadRejects(t *testing.T) {
 		}
 	}
 	// An older file says clearly which version it is and which one is read.
-	_, err := Read(strings.NewReader(strings.Replace(s, `"version": 2`, `"version": 1`, 1)))
-	if err == nil || !strings.Contains(err.Error(), "version 1, this build reads version 2") {
-		t.Errorf("version 1 file: err = %v, want it to name both versions", err)
+	_, err := Read(strings.NewReader(strings.Replace(s, cur, `"version": 2`, 1)))
+	if want := fmt.Sprintf("version 2, this build reads version %d", FormatVersion); err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("version 2 file: err = %v, want it to name both versions (%q)", err, want)
 	}
 	// No prefix of a valid file may panic or be accepted.
 	for n := 0; n < len(good)-1; n += 37 {

@@ -210,6 +210,9 @@ func train(features []string, X [][]float64, y []int, prior [genre.N]float64, cf
 		return nil, err
 	}
 	m.base = *base
+	if m.abstain, err = fitAbstention(base, X); err != nil {
+		return nil, err
+	}
 	m.calib = identityCalibration(K)
 	if cfg.Calibration != CalibNone {
 		S, err := outOfFold(features, X, labels, K, cfg, contiguousFolds(labels, K, cfg.Folds))
