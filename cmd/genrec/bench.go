@@ -66,7 +66,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cfg := bench.Config{Model: m, Jobs: *jobs, StageClips: *stageClips, TempDir: tmp, Progress: stderr}
 	if fs.NArg() == 1 {
 		folder := fs.Arg(0)
-		if cfg.Paths, err = expandPaths([]string{folder}, splitList(*exts)); err != nil {
+		if cfg.Paths, err = (pipeline.Listing{Exts: splitList(*exts)}).Files([]string{folder}); err != nil {
 			return err
 		}
 		if len(cfg.Paths) == 0 {

@@ -57,7 +57,7 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			return fmt.Errorf("labels %s: %w", *labelsPath, err)
 		}
 	}
-	paths, err := expandPaths(fs.Args(), splitList(*exts))
+	paths, err := pipeline.Listing{Exts: splitList(*exts)}.Files(fs.Args())
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"syscall"
 
 	"github.com/genrec/genrec/internal/pipeline"
@@ -28,9 +29,13 @@ const (
 	exitUsage   = 2
 )
 
-// version is the program's version; release builds set it with
-// -ldflags "-X main.version=...".
-var version = "v0.1.0-dev"
+// devVersion is the version of a build that says nothing else about
+// itself.
+const devVersion = "v0.1.0-dev"
+
+// version is the program's version; release builds may set it with
+// -ldflags "-X main.version=...". See programVersion.
+var version = devVersion
 
 // usageError marks errors caused by how the command was called.
 type usageError struct{ msg string }
@@ -53,6 +58,7 @@ var commands []command
 func init() {
 	commands = []command{
 		{"predict", "predict the genre probabilities of audio files or a feature table", runPredict},
+		{"merge", "combine the outputs of sharded predict runs (predict --shard i/n)", runMerge},
 		{"eval", "score predictions (or a labelled feature table) against labels", runEval},
 		{"train", "train a model from labelled feature tables", runTrain},
 		{"features", "compute the GTZAN feature table of audio files", runFeatures},
@@ -83,6 +89,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	switch name {
 	case "help", "-h", "-help", "--help":
 		if len(rest) > 0 {
+			if !slices.ContainsFunc(commands, func(c command) bool { return c.name == rest[0] }) {
+				fmt.Fprintf(stderr, "genrec help: unknown command %q\nRun 'genrec help' for usage.\n", rest[0])
+				return exitUsage
+			}
 			// Asked-for help is data: it goes to stdout.
 			return run(ctx, []string{rest[0], "-h"}, stdout, stdout)
 		}
@@ -129,8 +139,17 @@ Commands:
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
 	fmt.Fprint(w, `
-Run 'genrec help <command>' for the flags and examples of a command.
-Exit status: 0 success, 1 runtime error, 2 usage error.
+Run 'genrec help <command>' for the flags and examples of a command, and
+'genrec --version' for the program and model versions.
+
+Data (CSV, JSON, reports) goes to stdout or to the file named by -o;
+warnings, progress and errors go to stderr. Flags may come before or after
+the paths; "--" ends the flags.
+
+Exit status:
+  0  success (files that could not be analysed still get a row, with a warning)
+  1  runtime error: missing input, unreadable model, failed write, interrupted
+  2  usage error: unknown command or flag, bad flag value, missing argument
 `)
 }
 

@@ -83,7 +83,7 @@ func runTag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := m.SetTarget(*prior); err != nil {
 		return usagef("--prior %s: %v", *prior, err)
 	}
-	paths, err := expandPaths(fs.Args(), splitList(*exts))
+	paths, err := pipeline.Listing{Exts: splitList(*exts)}.Files(fs.Args())
 	if err != nil {
 		return err
 	}

@@ -1,13 +1,18 @@
 package pipeline
 
 import (
+	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // Source yields the files of a run one at a time, in the order their
@@ -44,75 +49,240 @@ func (p *pathList) Next() (string, error) {
 // time while listing a folder.
 const dirChunk = 1024
 
-// Inputs returns a Source over command-line arguments: a file is taken as
-// given (whatever its extension); a folder contributes the regular files
-// directly in it (symbolic links followed) whose name has a non-empty stem
-// and one of exts as its extension, in any letter case, sorted by name.
-// A folder entry that exists but cannot be examined is kept, so that it
-// still gets a row; folders, devices and dangling links are skipped.
+// Listing says which files a run takes from its command-line arguments.
+// It is the one implementation of genrec's input rules, shared by every
+// command:
 //
-// Every argument is examined, and every folder's names are read, before
-// Inputs returns, so that a missing or unreadable input is reported before
-// any output is written. Only the names are kept (read in chunks of
-// dirChunk entries with Readdirnames: no per-entry metadata), because the
-// stable, sorted output order needs all of them before the first can be
-// emitted; about 100 bytes per file, half a megabyte for 5,000 files. Each
-// file is examined (os.Stat) lazily, when the run reaches it.
+//   - a file argument is taken as given, whatever its extension;
+//   - a folder argument contributes the regular files directly in it
+//     (symbolic links to regular files count) whose name has a non-empty
+//     stem and one of Exts as its extension, in any letter case; folders,
+//     devices, FIFOs and dangling links are skipped; an entry that is a
+//     regular file but cannot be examined is kept, so that it still gets a
+//     row;
+//   - with Recursive, the same rule applies in every sub-folder as well
+//     (symbolic links to folders are not followed, so the walk ends);
+//   - with a Shard, only the files of that shard are kept.
+//
+// Within a folder, entries come in the order of their name without the
+// extension, then of the whole name (a.mp3 before a-1.mp3), so that the
+// files of one folder come in the byte order of their challenge file_id;
+// with Recursive, a sub-folder is walked where its name sorts. The paths
+// yielded are the argument as the user gave it, joined with the names
+// below it ("music/" and "a.mp3" give "music/a.mp3", "./music" gives
+// "./music/a.mp3").
+type Listing struct {
+	// Exts are the extensions, without the dot, of the files taken from
+	// folders.
+	Exts []string
+	// Recursive walks sub-folders too.
+	Recursive bool
+	// Shard, when its N is not 0, keeps only the files of one shard.
+	Shard Shard
+}
+
+// Shard is part Index (0 ≤ Index < N, 0-based like a Kubernetes
+// completion index) of a run split N ways. A file belongs to the shard
+// FNV-1a 64 of its key, modulo N: the key of a file found in a folder
+// argument is its path relative to that folder, with "/" separators; the
+// key of a file argument is the argument as given. Keys do not depend on
+// where the folder is mounted, so every machine agrees on the split.
+type Shard struct {
+	Index, N int
+}
+
+// ParseShard parses "i/n" with 0 ≤ i < n.
+func ParseShard(s string) (Shard, error) {
+	is, ns, ok := strings.Cut(s, "/")
+	if !ok {
+		return Shard{}, fmt.Errorf("shard %q: want i/n", s)
+	}
+	i, err1 := strconv.Atoi(strings.TrimSpace(is))
+	n, err2 := strconv.Atoi(strings.TrimSpace(ns))
+	if err1 != nil || err2 != nil {
+		return Shard{}, fmt.Errorf("shard %q: want i/n with whole numbers", s)
+	}
+	if n < 1 || i < 0 || i >= n {
+		return Shard{}, fmt.Errorf("shard %q: want 0 ≤ i < n (shards are numbered from 0)", s)
+	}
+	return Shard{Index: i, N: n}, nil
+}
+
+// String returns the shard as "i/n".
+func (s Shard) String() string { return fmt.Sprintf("%d/%d", s.Index, s.N) }
+
+// Keeps reports whether the file with the given key belongs to the shard;
+// every file belongs to the zero Shard.
+func (s Shard) Keeps(key string) bool {
+	if s.N <= 1 {
+		return true
+	}
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return h.Sum64()%uint64(s.N) == uint64(s.Index)
+}
+
+// Inputs returns a Source over command-line arguments by the rules of a
+// Listing with the given extensions (not recursive, not sharded).
 func Inputs(args, exts []string) (Source, error) {
-	s := &inputs{exts: exts}
+	return Listing{Exts: exts}.Open(args)
+}
+
+// Files returns every file of args by the listing's rules, in order.
+func (l Listing) Files(args []string) ([]string, error) {
+	in, err := l.Open(args)
+	if err != nil {
+		return nil, err
+	}
+	var paths []string
+	for {
+		p, err := in.Next()
+		if errors.Is(err, io.EOF) {
+			return paths, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+}
+
+// Open returns the Input over args.
+//
+// Every argument is examined, and the names of every folder argument are
+// read, before Open returns, so that a missing or unreadable input is
+// reported before any output is written. Only the names are kept (read in
+// chunks of dirChunk entries, without per-entry metadata): the sorted
+// order needs all of a folder's names before the first can be yielded;
+// about 100 bytes per file, half a megabyte for 5,000 files. Each file is
+// examined (os.Stat) lazily, when the run reaches it, and with Recursive
+// each sub-folder is read when the walk reaches it; a sub-folder that
+// cannot be read stops the run with an error naming it.
+func (l Listing) Open(args []string) (*Input, error) {
+	in := &Input{l: l}
 	for _, a := range args {
 		fi, err := os.Stat(a)
 		if err != nil {
 			return nil, fmt.Errorf("input: %w", err)
 		}
 		if !fi.IsDir() {
-			s.items = append(s.items, inputItem{path: a})
+			if l.Shard.Keeps(a) {
+				in.args = append(in.args, &folder{path: a, file: true})
+				in.known.Add(1)
+			}
 			continue
 		}
-		names, err := listNames(a, exts)
+		f, err := in.list(a, "")
 		if err != nil {
 			return nil, fmt.Errorf("input: %w", err)
 		}
-		s.items = append(s.items, inputItem{path: a, names: names})
+		in.args = append(in.args, f)
 	}
-	return s, nil
+	return in, nil
 }
 
-// inputItem is one command-line argument: a file (names nil) or a folder
-// with the sorted names of its candidate files.
-type inputItem struct {
-	path  string
-	names []string
+// Input is the Source of a Listing over command-line arguments. Its Next
+// must be called from one goroutine at a time; Estimate may be called
+// from any goroutine.
+type Input struct {
+	l     Listing
+	args  []*folder // the arguments not yet done
+	stack []*folder // the folders being walked, innermost last
+
+	known   atomic.Int64 // candidate files listed so far
+	dropped atomic.Int64 // candidates that turned out not to be files
+	pending atomic.Int64 // sub-folders listed but not yet read
 }
 
-// inputs is the Source of Inputs.
-type inputs struct {
-	exts  []string
-	items []inputItem
-	i, j  int // current item, next name within it
+// folder is a folder being listed, or a file argument (file set).
+type folder struct {
+	path    string  // as given, or joined below an argument
+	rel     string  // path relative to the argument, with a trailing "/" ("" for the argument)
+	entries []entry // sorted; used entries are released
+	j       int     // next entry
+	file    bool
+}
+
+// entry is a candidate file, or a sub-folder to walk (dir set).
+type entry struct {
+	name string
+	dir  bool
+}
+
+// Estimate returns how many files the Input yields in all, and whether
+// that number is final: without Recursive it is from the start; with it,
+// once every sub-folder has been read. Until then n counts the files found
+// so far. A candidate that turns out not to be a file (a FIFO, a dangling
+// link) is counted until it is reached.
+func (in *Input) Estimate() (n int, final bool) {
+	return int(in.known.Load() - in.dropped.Load()), in.pending.Load() == 0
 }
 
 // Next returns the next file of the arguments, examining folder entries as
 // it goes.
-func (s *inputs) Next() (string, error) {
-	for s.i < len(s.items) {
-		it := &s.items[s.i]
-		if it.names == nil {
-			s.i++
-			return it.path, nil
-		}
-		for s.j < len(it.names) {
-			p := filepath.Join(it.path, it.names[s.j])
-			it.names[s.j] = "" // let the name go once it has been used
-			s.j++
-			if keepEntry(p) {
-				return p, nil
+func (in *Input) Next() (string, error) {
+	for {
+		if len(in.stack) == 0 {
+			if len(in.args) == 0 {
+				return "", io.EOF
 			}
+			a := in.args[0]
+			in.args[0], in.args = nil, in.args[1:]
+			if a.file {
+				return a.path, nil
+			}
+			in.stack = append(in.stack, a)
 		}
-		it.names = nil
-		s.i, s.j = s.i+1, 0
+		f := in.stack[len(in.stack)-1]
+		if f.j >= len(f.entries) {
+			in.stack[len(in.stack)-1], in.stack = nil, in.stack[:len(in.stack)-1]
+			continue
+		}
+		e := f.entries[f.j]
+		f.entries[f.j] = entry{} // let the name go once it has been used
+		f.j++
+		p := join(f.path, e.name)
+		if e.dir {
+			sub, err := in.list(p, f.rel+e.name+"/")
+			in.pending.Add(-1)
+			if err != nil {
+				return "", fmt.Errorf("input: %w", err)
+			}
+			in.stack = append(in.stack, sub)
+			continue
+		}
+		if keepEntry(p) {
+			return p, nil
+		}
+		in.dropped.Add(1)
 	}
-	return "", io.EOF
+}
+
+// list reads folder dir, whose path relative to its argument is rel, and
+// counts what it found.
+func (in *Input) list(dir, rel string) (*folder, error) {
+	entries, err := listDir(dir, func(name string) bool {
+		return HasExt(name, in.l.Exts) && in.l.Shard.Keeps(rel+name)
+	}, in.l.Recursive)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range entries {
+		if e.dir {
+			in.pending.Add(1)
+		} else {
+			in.known.Add(1)
+		}
+	}
+	return &folder{path: dir, rel: rel, entries: entries}, nil
+}
+
+// join returns dir and name joined by one separator, keeping dir as given.
+func join(dir, name string) string {
+	if strings.HasSuffix(dir, string(filepath.Separator)) || strings.HasSuffix(dir, "/") {
+		return dir + name
+	}
+	return dir + string(filepath.Separator) + name
 }
 
 // keepEntry reports whether the folder entry at p is a file to analyse: a
@@ -127,21 +297,38 @@ func keepEntry(p string) bool {
 	return lerr == nil && li.Mode().IsRegular()
 }
 
-// listNames returns the sorted names in folder dir that have one of exts as
-// their extension. The result is never nil, so that an empty folder is
-// still told apart from a file.
-func listNames(dir string, exts []string) ([]string, error) {
+// listDir returns the entries of folder dir whose name passes keep and,
+// with dirs, its sub-folders (not symbolic links to folders), sorted by
+// compareNames. The result is never nil, so that an empty folder is still
+// told apart from a file.
+func listDir(dir string, keep func(string) bool, dirs bool) ([]entry, error) {
 	f, err := os.Open(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	names := []string{}
+	entries := []entry{}
 	for {
-		chunk, err := f.Readdirnames(dirChunk)
-		for _, n := range chunk {
-			if HasExt(n, exts) {
-				names = append(names, n)
+		var err error
+		if dirs {
+			// ReadDir gets each entry's type from the folder itself on
+			// most file systems: no stat per entry.
+			var des []fs.DirEntry
+			des, err = f.ReadDir(dirChunk)
+			for _, d := range des {
+				if d.IsDir() {
+					entries = append(entries, entry{name: d.Name(), dir: true})
+				} else if keep(d.Name()) {
+					entries = append(entries, entry{name: d.Name()})
+				}
+			}
+		} else {
+			var names []string
+			names, err = f.Readdirnames(dirChunk)
+			for _, n := range names {
+				if keep(n) {
+					entries = append(entries, entry{name: n})
+				}
 			}
 		}
 		if errors.Is(err, io.EOF) {
@@ -151,8 +338,95 @@ func listNames(dir string, exts []string) ([]string, error) {
 			return nil, fmt.Errorf("read folder %s: %w", dir, err)
 		}
 	}
-	slices.Sort(names)
-	return slices.Clip(names), nil
+	slices.SortFunc(entries, func(a, b entry) int { return compareNames(a.name, b.name) })
+	return slices.Clip(entries), nil
+}
+
+// compareNames orders file names by their stem (the name without its
+// extension, as submission.FileID takes it), then by the whole name.
+func compareNames(a, b string) int {
+	if c := strings.Compare(stem(a), stem(b)); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+// ComparePaths orders two paths yielded for the same argument as the
+// listing yields them: by their first differing component, compared as
+// names within a folder are (stem, then whole name). It lets the outputs
+// of sharded runs be put back in the order of a single run.
+func ComparePaths(a, b string) int {
+	for {
+		ac, arest, amore := strings.Cut(a, string(filepath.Separator))
+		bc, brest, bmore := strings.Cut(b, string(filepath.Separator))
+		if ac != bc || !amore || !bmore {
+			if c := compareNames(ac, bc); c != 0 {
+				return c
+			}
+			// Equal components: the path that ends here comes first.
+			switch {
+			case amore == bmore:
+				return strings.Compare(arest, brest)
+			case !amore:
+				return -1
+			default:
+				return 1
+			}
+		}
+		a, b = arest, brest
+	}
+}
+
+// stem returns name without its extension.
+func stem(name string) string {
+	return name[:len(name)-len(filepath.Ext(name))]
+}
+
+// Count returns how many files Open(args) would yield, reading folders
+// but examining no file: a candidate that is not a file (a FIFO, a
+// dangling link) is counted. It is cheap next to analysing the files, and
+// gives a progress display its total before a recursive walk has reached
+// every sub-folder. It stops with ctx's error when ctx is done.
+func (l Listing) Count(ctx context.Context, args []string) (int, error) {
+	n := 0
+	var walk func(dir, rel string) error
+	walk = func(dir, rel string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		entries, err := listDir(dir, func(name string) bool {
+			return HasExt(name, l.Exts) && l.Shard.Keeps(rel+name)
+		}, l.Recursive)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			if !e.dir {
+				n++
+				continue
+			}
+			if err := walk(join(dir, e.name), rel+e.name+"/"); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, a := range args {
+		fi, err := os.Stat(a)
+		if err != nil {
+			return 0, fmt.Errorf("input: %w", err)
+		}
+		if !fi.IsDir() {
+			if l.Shard.Keeps(a) {
+				n++
+			}
+			continue
+		}
+		if err := walk(a, ""); err != nil {
+			return 0, fmt.Errorf("input: %w", err)
+		}
+	}
+	return n, nil
 }
 
 // HasExt reports whether name has a non-empty stem and one of exts (given
