@@ -66,11 +66,21 @@ func (f *Filterbank) Apply(dst, x []float64) []float64 {
 		lo, hi := f.lo[r], f.hi[r]
 		w := f.Weights[r*f.Cols+lo : r*f.Cols+hi]
 		xs := x[lo:hi]
-		var s float64
-		for i, v := range w {
-			s += v * xs[i]
+		xs = xs[:len(w)]
+		// Four partial sums: independent chains of additions run in
+		// parallel where one would wait on each addition's latency.
+		var s0, s1, s2, s3 float64
+		i := 0
+		for ; i+4 <= len(w); i += 4 {
+			s0 += w[i] * xs[i]
+			s1 += w[i+1] * xs[i+1]
+			s2 += w[i+2] * xs[i+2]
+			s3 += w[i+3] * xs[i+3]
 		}
-		dst[r] = s
+		for ; i < len(w); i++ {
+			s0 += w[i] * xs[i]
+		}
+		dst[r] = (s0 + s1) + (s2 + s3)
 	}
 	return dst
 }

@@ -108,6 +108,7 @@ type MedianScratch struct {
 	out    []float64 // a group of filtered lines (sorted-window method)
 	out32  []float32 // a group of filtered lines (block-pair method)
 	stride int       // distance between the lines of keys
+	rowOff []int     // MedianFilterColsRing: ring offset of each line value
 
 	// The block-pair method: the two sorted blocks of a pair, each
 	// followed by sentinels; the rank bit of each slot; the key of each
@@ -259,6 +260,88 @@ func MedianFilterCols[T MedianFloat](dst, src []T, rows, cols, size int, scratch
 	return nil
 }
 
+// MedianFilterColsRing computes the output rows r0 … r0+n−1 of
+// MedianFilterCols(·, src, rows, cols, size) for a rows×cols matrix src of
+// which only a window of rows is held, in a ring of ringRows rows: row r of
+// src is ring[(r mod ringRows)·cols … +cols]. It writes them to dst, an
+// n×cols row-major matrix. Every row that the windows of these outputs reach
+// (r0 − size/2 … r0+n−1 + size−1−size/2, mapped into 0…rows−1 by the
+// boundary reflection) must be in the ring; that is the caller's duty, as
+// the ring cannot tell. Filtering a long matrix chunk by chunk this way
+// gives exactly the values of MedianFilterCols while holding only about
+// n + size rows. dst must not overlap ring.
+func MedianFilterColsRing[T MedianFloat](dst, ring []T, ringRows, rows, cols, r0, n, size int, scratch *MedianScratch) error {
+	switch {
+	case ringRows < 1 || r0 < 0 || n < 0 || rows < 0 || cols < 0 || r0+n > rows:
+		return fmt.Errorf("%w: rows %d…%d of %d in a ring of %d", ErrMedianShape, r0, r0+n-1, rows, ringRows)
+	case size < 1:
+		return fmt.Errorf("%w: window size %d < 1", ErrMedianShape, size)
+	case cols > 0 && (ringRows > (int(^uint(0)>>1))/cols || n > (int(^uint(0)>>1))/cols):
+		return fmt.Errorf("%w: shape overflows", ErrMedianShape)
+	case len(ring) < ringRows*cols:
+		return fmt.Errorf("%w: ring has %d values, want %d×%d", ErrMedianShape, len(ring), ringRows, cols)
+	case len(dst) < n*cols:
+		return fmt.Errorf("%w: dst has %d values, want %d×%d", ErrMedianShape, len(dst), n, cols)
+	}
+	if n == 0 || cols == 0 {
+		return nil
+	}
+	s := scratch
+	if s == nil {
+		s = &MedianScratch{}
+	}
+	s.grow(n, size)
+	// Line value j is src row r0 − size/2 + j, reflected.
+	total := n + size - 1
+	if cap(s.rowOff) < total {
+		s.rowOff = make([]int, total)
+	}
+	off := s.rowOff[:total]
+	for j := range off {
+		off[j] = reflectIndex(r0-size/2+j, rows) % ringRows * cols
+	}
+	blocks := useBlocks[T](size)
+	stride := s.stride
+	for c0 := 0; c0 < cols; c0 += medianGroup {
+		g := min(medianGroup, cols-c0)
+		if blocks {
+			keys := s.keys[:g*stride]
+			for j, o := range off {
+				row := ring[o+c0 : o+c0+g]
+				for jj, v := range row {
+					keys[jj*stride+j] = orderKey32(float32(v))
+				}
+			}
+			out := s.out32[:g*n]
+			for jj := 0; jj < g; jj++ {
+				s.blockPairsFilled(out[jj*n:(jj+1)*n], keys[jj*stride:(jj+1)*stride], size)
+			}
+			for r := 0; r < n; r++ {
+				row := dst[r*cols+c0 : r*cols+c0+g]
+				for jj := range row {
+					row[jj] = T(out[jj*n+r])
+				}
+			}
+			continue
+		}
+		out := s.out[:g*n]
+		line := s.line[:total]
+		for jj := 0; jj < g; jj++ {
+			for j, o := range off {
+				line[j] = float64(ring[o+c0+jj])
+			}
+			s.sortedWindowFilled(out[jj*n:(jj+1)*n], line, size)
+		}
+		for r := 0; r < n; r++ {
+			row := dst[r*cols+c0 : r*cols+c0+g]
+			for jj := range row {
+				row[jj] = T(out[jj*n+r])
+			}
+		}
+	}
+	return nil
+}
+
 // MedianFilter1D applies a running median of the given window size to the
 // vector src and writes it to dst, which must be at least as long as src
 // and may be the same slice. It is MedianFilterRows with a single row.
@@ -394,8 +477,14 @@ func mergeRuns(dst, src *[maxBlockWindow]uint64, m int) {
 // the block-pair method (see the file comment). 2 ≤ size ≤ maxBlockWindow;
 // line must have room for n + 2·size keys.
 func (s *MedianScratch) blockPairs(out []float32, line []uint32, size int) {
+	reflectMargins(line, len(out), size)
+	s.blockPairsFilled(out, line, size)
+}
+
+// blockPairsFilled is blockPairs for a line whose n + size − 1 values,
+// margins included, are filled by the caller.
+func (s *MedianScratch) blockPairsFilled(out []float32, line []uint32, size int) {
 	n := len(out)
-	reflectMargins(line, n, size)
 	// Pad the last block; the padding never enters a window.
 	nb := (n-1)/size + 2 // blocks of the pairs
 	pad := line[n+size-1 : nb*size]
@@ -496,8 +585,14 @@ func nextMedianBit(m uint64, p, h int) int {
 // line (at line[size/2…]; the margins are filled here) to out, keeping the
 // window sorted and updating it by one shift per step.
 func (s *MedianScratch) sortedWindow(out []float64, line []float64, size int) {
+	reflectMargins(line, len(out), size)
+	s.sortedWindowFilled(out, line, size)
+}
+
+// sortedWindowFilled is sortedWindow for a line whose n + size − 1 values,
+// margins included, are filled by the caller.
+func (s *MedianScratch) sortedWindowFilled(out []float64, line []float64, size int) {
 	n := len(out)
-	reflectMargins(line, n, size)
 	win := s.win[:size]
 	copy(win, line[:size])
 	insertionSort(win)

@@ -354,3 +354,59 @@ func BenchmarkMedianFilterRows32(b *testing.B) { benchmarkMedian32(b, false) }
 // BenchmarkMedianFilterCols32 is BenchmarkMedianFilterCols on float32
 // data (the block-pair method).
 func BenchmarkMedianFilterCols32(b *testing.B) { benchmarkMedian32(b, true) }
+
+// ringFilter runs MedianFilterColsRing over src chunk by chunk, feeding a
+// ring of chunk+size−1 rows the way a streaming caller does, and returns
+// the whole result. A row that has left the ring is overwritten, so reading
+// it would change the result.
+func ringFilter[T MedianFloat](t *testing.T, src []T, rows, cols, size, chunk int) []T {
+	t.Helper()
+	after := size - 1 - size/2
+	ringRows := chunk + size - 1
+	ring := make([]T, ringRows*cols)
+	out := make([]T, rows*cols)
+	s := &MedianScratch{}
+	have := 0 // rows copied into the ring
+	for r0 := 0; r0 < rows; r0 += chunk {
+		n := min(chunk, rows-r0)
+		need := min(rows, r0+n+after)
+		for ; have < need; have++ {
+			copy(ring[have%ringRows*cols:], src[have*cols:(have+1)*cols])
+		}
+		if err := MedianFilterColsRing(out[r0*cols:(r0+n)*cols], ring, ringRows, rows, cols, r0, n, size, s); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return out
+}
+
+func TestMedianFilterColsRing(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	for _, tc := range []struct{ rows, cols, size, chunk int }{
+		{100, 7, 31, 31}, {100, 40, 31, 62}, {300, 33, 31, 248}, {5, 3, 31, 31},
+		{20, 5, 31, 4}, {64, 9, 8, 16}, {90, 4, 1, 10}, {80, 6, 40, 13}, {1, 1, 3, 1},
+	} {
+		m := medianTestMatrix(rng, tc.rows, tc.cols)
+		want := make([]float64, len(m))
+		if err := MedianFilterCols(want, m, tc.rows, tc.cols, tc.size, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := ringFilter(t, m, tc.rows, tc.cols, tc.size, tc.chunk); !slices.Equal(got, want) {
+			t.Errorf("%+v float64: ring result differs", tc)
+		}
+		m32 := make([]float32, len(m))
+		for i, v := range m {
+			m32[i] = float32(v)
+		}
+		want32 := make([]float32, len(m))
+		if err := MedianFilterCols(want32, m32, tc.rows, tc.cols, tc.size, nil); err != nil {
+			t.Fatal(err)
+		}
+		if got := ringFilter(t, m32, tc.rows, tc.cols, tc.size, tc.chunk); !slices.Equal(got, want32) {
+			t.Errorf("%+v float32: ring result differs", tc)
+		}
+	}
+	if err := MedianFilterColsRing(make([]float32, 4), make([]float32, 4), 2, 3, 2, 2, 2, 3, nil); err == nil {
+		t.Error("rows beyond the matrix: no error")
+	}
+}

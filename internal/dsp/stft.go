@@ -15,9 +15,9 @@ import (
 type STFT struct {
 	n, hop int
 	window []float64
+	wsq    []float64 // the squared window, for the inverse's normalisation
 	rfft   *RFFT
 	frame  []float64
-	wss    []float64    // window-sum-square scratch of the inverse
 	masked []complex128 // one masked frame of the inverse
 }
 
@@ -31,13 +31,18 @@ func NewSTFT(n, hop int) (*STFT, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dsp: STFT: %w", err)
 	}
-	return &STFT{
+	s := &STFT{
 		n:      n,
 		hop:    hop,
 		window: Hann(make([]float64, n)),
+		wsq:    make([]float64, n),
 		rfft:   r,
 		frame:  make([]float64, n),
-	}, nil
+	}
+	for i, w := range s.window {
+		s.wsq[i] = w * w
+	}
+	return s, nil
 }
 
 // Size returns the frame length n.
@@ -102,13 +107,21 @@ func (s *STFT) Compute(dst []complex128, x []float32) ([]complex128, error) {
 		return nil, fmt.Errorf("dsp: STFT destination has %d values, want %d", len(dst), frames*bins)
 	}
 	for t := 0; t < frames; t++ {
-		f := s.Frame(s.frame, x, t)
-		for i, w := range s.window {
-			f[i] *= w
-		}
-		s.rfft.Coefficients(dst[t*bins:(t+1)*bins], f)
+		s.ComputeFrame(dst[t*bins:(t+1)*bins], x, t)
 	}
 	return dst, nil
+}
+
+// ComputeFrame writes frame t of the centred STFT of x into dst (Bins()
+// values) and returns it: one frame of Compute, for callers that process
+// the transform frame by frame. x must hold at least MinSamples samples
+// and t lie in [0, Frames(len(x))).
+func (s *STFT) ComputeFrame(dst []complex128, x []float32, t int) []complex128 {
+	f := s.Frame(s.frame, x, t)
+	for i, w := range s.window {
+		f[i] *= w
+	}
+	return s.rfft.Coefficients(dst, f)
 }
 
 // Magnitude writes |z| of every value of spec into dst (same length; nil
@@ -166,27 +179,8 @@ func (s *STFT) InverseMasked(dst []float64, spec []complex128, mask []float64, m
 		return nil, fmt.Errorf("dsp: inverse STFT destination has %d samples, want %d", len(dst), m)
 	}
 	frames := len(spec) / bins
-	off := s.n / 2
-	if cap(s.wss) < m {
-		s.wss = make([]float64, m)
-	}
-	wss := s.wss[:m]
-	for i := range dst {
-		dst[i] = 0
-		wss[i] = 0
-	}
+	clear(dst)
 	for t := 0; t < frames; t++ {
-		start := t*s.hop - off // position of the frame in the output
-		lo, hi := 0, s.n
-		if start < 0 {
-			lo = -start
-		}
-		if start+hi > m {
-			hi = m - start
-		}
-		if lo >= hi {
-			continue
-		}
 		in := spec[t*bins : (t+1)*bins]
 		if mask != nil {
 			if len(s.masked) != bins {
@@ -198,18 +192,61 @@ func (s *STFT) InverseMasked(dst []float64, spec []complex128, mask []float64, m
 			}
 			in = s.masked
 		}
-		f := s.rfft.Sequence(s.frame, in)
-		for i := lo; i < hi; i++ {
-			w := s.window[i]
-			dst[start+i] += w * f[i]
-			wss[start+i] += w * w
-		}
+		s.AddFrame(dst, in, t)
 	}
-	const tiny = 0x1p-126 // smallest normal float32, librosa's threshold
-	for i, w := range wss {
+	s.NormalizeOverlap(dst, frames)
+	return dst, nil
+}
+
+// AddFrame adds the windowed inverse transform of frame (Bins() values),
+// taken as frame t of a centred STFT, to the signal being resynthesised in
+// dst: sample i of the frame lands at dst[t·hop − n/2 + i], and samples
+// that fall outside dst are dropped. It is the overlap-add step of Inverse,
+// for callers that produce the frames one at a time; after all frames,
+// NormalizeOverlap completes the inverse.
+func (s *STFT) AddFrame(dst []float64, frame []complex128, t int) {
+	start := t*s.hop - s.n/2 // position of the frame in the output
+	lo, hi := 0, s.n
+	if start < 0 {
+		lo = -start
+	}
+	if start+hi > len(dst) {
+		hi = len(dst) - start
+	}
+	if lo >= hi {
+		return
+	}
+	f := s.rfft.Sequence(s.frame, frame)
+	out := dst[start+lo : start+hi]
+	f, w := f[lo:hi], s.window[lo:hi]
+	w = w[:len(out)]
+	f = f[:len(out)]
+	for i, v := range f {
+		out[i] += w[i] * v
+	}
+}
+
+// NormalizeOverlap divides each sample of dst, the overlap-added frames
+// 0 … frames−1 of AddFrame, by the sum of the squared windows that cover it
+// (added in frame order), wherever that sum exceeds the smallest normal
+// float32 (librosa's threshold).
+func (s *STFT) NormalizeOverlap(dst []float64, frames int) {
+	const tiny = 0x1p-126
+	off := s.n / 2
+	for i := range dst {
+		pos := i + off
+		// The frames t with t·hop ≤ pos < t·hop + n, in increasing order.
+		t0 := 0
+		if pos >= s.n {
+			t0 = (pos-s.n)/s.hop + 1
+		}
+		t1 := min(frames-1, pos/s.hop)
+		var w float64
+		for t := t0; t <= t1; t++ {
+			w += s.wsq[pos-t*s.hop]
+		}
 		if w > tiny {
 			dst[i] /= w
 		}
 	}
-	return dst, nil
 }

@@ -30,6 +30,7 @@ type Tuner struct {
 	fmin, fmax    float64
 	threshold     float64
 	binsPerOctave int
+	kLo, kHi      int // the bins of [fmin, fmax)
 
 	edges  []float64
 	counts []int
@@ -64,70 +65,91 @@ func NewTuner(sr float64, n int, fmin, fmax, threshold, resolution float64, bins
 	for i := range t.edges {
 		t.edges[i] = float64(i)*step - 0.5
 	}
+	// Bins whose frequency lies in [fmin, fmax).
+	bins := n/2 + 1
+	t.kLo = int(math.Ceil(t.fmin * float64(n) / sr))
+	for t.kLo > 0 && float64(t.kLo-1)*sr/float64(n) >= t.fmin {
+		t.kLo--
+	}
+	t.kHi = t.kLo
+	for t.kHi < bins && float64(t.kHi)*sr/float64(n) < t.fmax {
+		t.kHi++
+	}
 	return t, nil
 }
 
 // Estimate returns the tuning estimated from spec, a frames×(n/2+1)
 // spectrogram stored frame by frame (librosa's chroma_stft passes the power
-// spectrogram).
+// spectrogram). It is Reset, AddFrame for every frame, then Result.
 func (t *Tuner) Estimate(spec []float64, frames int) (float64, error) {
 	bins := t.n/2 + 1
 	if frames < 1 || len(spec) != frames*bins {
 		return 0, fmt.Errorf("dsp: tuning of %d values as %d frames of %d bins", len(spec), frames, bins)
 	}
-	t.pitch, t.mag = t.pitch[:0], t.mag[:0]
-	// Bins whose frequency lies in [fmin, fmax).
-	kLo := int(math.Ceil(t.fmin * float64(t.n) / t.sr))
-	for kLo > 0 && float64(kLo-1)*t.sr/float64(t.n) >= t.fmin {
-		kLo--
-	}
-	kHi := kLo
-	for kHi < bins && float64(kHi)*t.sr/float64(t.n) < t.fmax {
-		kHi++
-	}
+	t.Reset()
 	for f := 0; f < frames; f++ {
-		s := spec[f*bins : (f+1)*bins]
-		top := s[0]
-		for _, v := range s {
-			top = math.Max(top, v)
+		t.AddFrame(spec[f*bins : (f+1)*bins])
+	}
+	return t.Result(), nil
+}
+
+// Reset forgets the frames added so far, to start a new recording.
+func (t *Tuner) Reset() {
+	t.pitch, t.mag = t.pitch[:0], t.mag[:0]
+}
+
+// AddFrame tracks the pitches of one spectrum frame s (n/2+1 bins; it
+// panics otherwise): step 1 of the estimate, for callers that produce the
+// spectrogram frame by frame. The frame is not retained.
+func (t *Tuner) AddFrame(s []float64) {
+	bins := t.n/2 + 1
+	s = s[:bins:bins]
+	kLo, kHi := t.kLo, t.kHi
+	top := s[0]
+	for _, v := range s {
+		top = max(top, v) // as math.Max for the NaN-free spectra, inline
+	}
+	ref := t.threshold * top
+	gated := func(k int) float64 {
+		if k < 0 {
+			k = 0
 		}
-		ref := t.threshold * top
-		gated := func(k int) float64 {
-			if k < 0 {
-				k = 0
-			}
-			if k >= bins {
-				k = bins - 1
-			}
-			if s[k] > ref {
-				return s[k]
-			}
-			return 0
+		if k >= bins {
+			k = bins - 1
 		}
-		for k := kLo; k < kHi; k++ {
-			z := gated(k)
-			if k == 0 || !(z > gated(k-1)) || !(z >= gated(k+1)) {
-				continue
+		if s[k] > ref {
+			return s[k]
+		}
+		return 0
+	}
+	for k := kLo; k < kHi; k++ {
+		z := gated(k)
+		if k == 0 || !(z > gated(k-1)) || !(z >= gated(k+1)) {
+			continue
+		}
+		var shift, skew float64
+		if k > 0 && k < bins-1 {
+			avg := 0.5 * (s[k+1] - s[k-1])
+			curv := 2*s[k] - s[k+1] - s[k-1]
+			if math.Abs(curv) < 0x1p-126 {
+				curv++
 			}
-			var shift, skew float64
-			if k > 0 && k < bins-1 {
-				avg := 0.5 * (s[k+1] - s[k-1])
-				curv := 2*s[k] - s[k+1] - s[k-1]
-				if math.Abs(curv) < 0x1p-126 {
-					curv++
-				}
-				shift = avg / curv
-				skew = 0.5 * avg * shift
-			}
-			p := (float64(k) + shift) * t.sr / float64(t.n)
-			if p > 0 {
-				t.pitch = append(t.pitch, p)
-				t.mag = append(t.mag, s[k]+skew)
-			}
+			shift = avg / curv
+			skew = 0.5 * avg * shift
+		}
+		p := (float64(k) + shift) * t.sr / float64(t.n)
+		if p > 0 {
+			t.pitch = append(t.pitch, p)
+			t.mag = append(t.mag, s[k]+skew)
 		}
 	}
+}
+
+// Result returns the tuning estimated from the frames added since the last
+// Reset (steps 2 and 3; 0 if no peak was tracked).
+func (t *Tuner) Result() float64 {
 	if len(t.pitch) == 0 {
-		return 0, nil
+		return 0
 	}
 	t.sorted = append(t.sorted[:0], t.mag...)
 	slices.Sort(t.sorted)
@@ -158,7 +180,7 @@ func (t *Tuner) Estimate(spec []float64, frames int) (float64, error) {
 		any = true
 	}
 	if !any {
-		return 0, nil
+		return 0
 	}
 	best := 0
 	for j, c := range t.counts {
@@ -166,7 +188,7 @@ func (t *Tuner) Estimate(spec []float64, frames int) (float64, error) {
 			best = j
 		}
 	}
-	return t.edges[best], nil
+	return t.edges[best]
 }
 
 // deviation returns the signed distance, in [−0.5, 0.5) scale bins, of

@@ -10,6 +10,14 @@ import (
 
 // Extractor computes feature vectors. It owns all scratch buffers; it is not
 // safe for concurrent use (use one per worker).
+//
+// It makes one pass over the STFT frames: each frame is transformed, its
+// spectral shape, mel spectrum, tuning peaks and percussive (along
+// frequency) median are computed at once, and the harmonic separation
+// follows a chunk of hpssChunk frames behind, as soon as the time windows
+// of its medians are complete. Only the spectral values the separation
+// still needs are kept, in rings of ringFrames frames; the STFT itself is
+// never held for the whole clip.
 type Extractor struct {
 	stft   *dsp.STFT
 	mel    *dsp.Filterbank
@@ -20,15 +28,17 @@ type Extractor struct {
 	median *dsp.MedianScratch
 
 	// Whole-clip matrices, frame by frame, grown to the longest clip.
-	spec   []complex128 // STFT
-	power  []float64    // |STFT|²
-	mag32  []float32    // |STFT|, rounded to float32, for the separation
-	melDB  []float64    // dB mel spectrogram (frames × NMels)
-	harm32 []float32    // harmonic median filter
-	perc32 []float32    // percussive median filter
-	harm   []float64    // harmonic mask
-	perc   []float64    // percussive mask (only if margin ≠ 1)
-	wave   []float64    // one separated waveform
+	power32 []float32 // |STFT|², rounded to float32, for the chroma
+	melDB   []float64 // dB mel spectrogram (frames × NMels)
+	wave    []float64 // the harmonic, then the percussive waveform
+	wave2   []float64 // the percussive waveform (only if margin ≠ 1)
+
+	// The separation's rings: frame t is in slot t mod ringFrames.
+	specRing []complex128 // STFT
+	magRing  []float32    // |STFT|, rounded to float32
+	percRing []float32    // percussive (frequency) median of magRing
+	harm32   []float32    // harmonic (time) medians of one chunk
+	masked   []complex128 // one masked frame
 
 	// Per-frame feature tracks.
 	chromaT   []float64 // frames × NChroma
@@ -38,16 +48,29 @@ type Extractor struct {
 	centroid  []float64
 	bandwidth []float64
 	rolloff   []float64
+	hopSq     []float64 // sum of squared samples of each whole hop
 
 	// Rhythm.
 	tempoEst *TempoEstimator
-	melT     []float64 // dB mel spectrogram, bands × frames
 	onset    []float64 // onset strength envelope
 
 	// One frame of scratch.
 	frame []float64
+	power []float64
 	mag   []float64
 }
+
+const (
+	// hpssChunk is the number of frames the harmonic median filter
+	// processes at a time: a multiple of the kernel, as the block-pair
+	// median works in blocks of the kernel's size (each chunk sorts one
+	// block more than it outputs).
+	hpssChunk = 8 * params.HPSSKernel
+
+	// ringFrames is the number of frames the separation's rings hold: a
+	// chunk and the kernel's reach on either side of it.
+	ringFrames = hpssChunk + params.HPSSKernel - 1
+)
 
 // NewExtractor returns an Extractor for the recipe of internal/params.
 func NewExtractor() *Extractor {
@@ -96,7 +119,13 @@ func newExtractor() (*Extractor, error) {
 		tuner:    tuner,
 		freqs:    dsp.FFTFrequencies(nil, sr, params.NFFT),
 		median:   dsp.NewMedianScratch(params.NBins, params.HPSSKernel),
+		specRing: make([]complex128, ringFrames*params.NBins),
+		magRing:  make([]float32, ringFrames*params.NBins),
+		percRing: make([]float32, ringFrames*params.NBins),
+		harm32:   make([]float32, hpssChunk*params.NBins),
+		masked:   make([]complex128, params.NBins),
 		frame:    make([]float64, params.NFFT),
+		power:    make([]float64, params.NBins),
 		mag:      make([]float64, params.NBins),
 	}, nil
 }
@@ -133,28 +162,33 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 		}
 	}
 	frames := e.stft.Frames(len(samples))
-	bins := params.NBins
 	e.allocate(frames, len(samples))
+	e.tuner.Reset()
 
-	var err error
-	if e.spec, err = e.stft.Compute(e.spec, samples); err != nil {
-		return nil, fmt.Errorf("features: %w", err)
+	// One pass over the frames, the separation following chunk by chunk.
+	m := len(samples)
+	natural := min(m, (frames-1)*params.Hop)
+	clear(e.wave[:m])
+	if params.HPSSMargin != 1 {
+		clear(e.wave2[:m])
 	}
-	dsp.Power(e.power, e.spec)
-
-	// Frame-wise spectral shape and mel spectrum.
+	const after = params.HPSSKernel - 1 - params.HPSSKernel/2 // frames a window reaches ahead
+	next := 0                                                 // first frame not yet separated
 	for t := 0; t < frames; t++ {
-		p := e.power[t*bins : (t+1)*bins]
-		m32 := e.mag32[t*bins : (t+1)*bins]
-		for k, v := range p {
-			m := math.Sqrt(v)
-			e.mag[k] = m
-			m32[k] = float32(m)
+		e.analyseFrame(samples, t)
+		for next < frames {
+			n := min(hpssChunk, frames-next)
+			if t+1 < min(frames, next+n+after) {
+				break
+			}
+			if err := e.separateChunk(next, n, frames, natural); err != nil {
+				return nil, err
+			}
+			next += n
 		}
-		e.centroid[t], e.bandwidth[t] = centroidBandwidth(e.mag, e.freqs, params.BandwidthPower)
-		e.rolloff[t] = rolloff(e.mag, e.freqs, params.RolloffPercent)
-		e.mel.Apply(e.melDB[t*params.NMels:(t+1)*params.NMels], p)
 	}
+	e.separationStats(dst, samples, frames, natural)
+
 	dsp.PowerToDB(e.melDB, e.melDB, 1, params.Amin, params.TopDB)
 	for t := 0; t < frames; t++ {
 		e.dct.Transform(e.mfccT[t*params.NMFCC:(t+1)*params.NMFCC], e.melDB[t*params.NMels:(t+1)*params.NMels])
@@ -166,10 +200,7 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	}
 
 	// Time-domain features.
-	for t := 0; t < frames; t++ {
-		e.rms[t] = frameRMS(e.stft.Frame(e.frame, samples, t))
-		e.zcr[t] = frameZCR(edgeFrame(e.frame, samples, t*params.Hop-params.NFFT/2), params.ZCRThreshold)
-	}
+	e.timeDomain(samples, frames)
 
 	dst[colChroma], dst[colChroma+1] = meanVar(e.chromaT)
 	dst[colRMS], dst[colRMS+1] = meanVar(e.rms)
@@ -180,31 +211,47 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	for i := 0; i < params.NMFCC; i++ {
 		dst[colMFCC+2*i], dst[colMFCC+2*i+1] = meanVarStrided(e.mfccT, i, params.NMFCC)
 	}
-
-	tempo, err := e.tempo(frames)
-	if err != nil {
-		return nil, err
-	}
-	dst[colTempo] = tempo
-
-	// Harmonic-percussive separation.
-	if err := e.separate(dst, samples, frames); err != nil {
-		return nil, err
-	}
+	dst[colTempo] = e.tempo(frames)
 	return dst, nil
+}
+
+// analyseFrame computes STFT frame t of samples into its ring slot and
+// everything that needs only that frame: power and magnitude, spectral
+// shape, mel spectrum, tuning peaks and the percussive median.
+func (e *Extractor) analyseFrame(samples []float32, t int) {
+	const bins = params.NBins
+	slot := t % ringFrames
+	spec := e.stft.ComputeFrame(e.specRing[slot*bins:(slot+1)*bins], samples, t)
+	p, mag := e.power[:len(spec)], e.mag[:len(spec)]
+	m32 := e.magRing[slot*bins : (slot+1)*bins]
+	p32 := e.power32[t*bins : (t+1)*bins]
+	m32, p32 = m32[:len(spec)], p32[:len(spec)]
+	for k, v := range spec {
+		pw := real(v)*real(v) + imag(v)*imag(v)
+		p[k] = pw
+		p32[k] = float32(pw)
+		mg := math.Sqrt(pw)
+		mag[k] = mg
+		m32[k] = float32(mg)
+	}
+	var total float64
+	e.centroid[t], e.bandwidth[t], total = spectralShape(mag, e.freqs, params.BandwidthPower)
+	e.rolloff[t] = rolloffOf(mag, e.freqs, params.RolloffPercent, total)
+	e.mel.Apply(e.melDB[t*params.NMels:(t+1)*params.NMels], p)
+	e.tuner.AddFrame(p)
+	// One frame is one row: this cannot fail.
+	_ = dsp.MedianFilterRows(e.percRing[slot*bins:(slot+1)*bins], m32, 1, bins, params.HPSSKernel, e.median)
 }
 
 // allocate grows the buffers for a clip of m samples and the given frames.
 func (e *Extractor) allocate(frames, m int) {
 	bins := params.NBins
-	e.spec = grow(e.spec, frames*bins)
-	e.power = grow(e.power, frames*bins)
-	e.mag32 = grow(e.mag32, frames*bins)
-	e.harm32 = grow(e.harm32, frames*bins)
-	e.perc32 = grow(e.perc32, frames*bins)
-	e.harm = grow(e.harm, frames*bins)
+	e.power32 = grow(e.power32, frames*bins)
 	e.melDB = grow(e.melDB, frames*params.NMels)
 	e.wave = grow(e.wave, m)
+	if params.HPSSMargin != 1 {
+		e.wave2 = grow(e.wave2, m)
+	}
 	e.chromaT = grow(e.chromaT, frames*params.NChroma)
 	e.mfccT = grow(e.mfccT, frames*params.NMFCC)
 	e.rms = grow(e.rms, frames)
@@ -214,24 +261,26 @@ func (e *Extractor) allocate(frames, m int) {
 	e.rolloff = grow(e.rolloff, frames)
 }
 
-// chromagram estimates the tuning from the power spectrogram and fills the
-// chroma track, each frame divided by its maximum.
+// chromagram estimates the tuning from the frames added to the tuner and
+// fills the chroma track from the float32 power spectrogram, each frame
+// divided by its maximum. (librosa's power spectrogram is float32; the
+// rounding moves the chroma statistics by less than 1e-7, relative.)
 func (e *Extractor) chromagram(frames int) error {
 	bins := params.NBins
-	tuning, err := e.tuner.Estimate(e.power[:frames*bins], frames)
-	if err != nil {
-		return fmt.Errorf("features: tuning: %w", err)
-	}
-	err = e.chroma.SetChromaTuning(params.SampleRate, params.NFFT, tuning,
+	err := e.chroma.SetChromaTuning(params.SampleRate, params.NFFT, e.tuner.Result(),
 		params.ChromaCenterOctave, params.ChromaOctaveWidth)
 	if err != nil {
 		return fmt.Errorf("features: chroma filterbank: %w", err)
 	}
+	p := e.power
 	for t := 0; t < frames; t++ {
-		c := e.chroma.Apply(e.chromaT[t*params.NChroma:(t+1)*params.NChroma], e.power[t*bins:(t+1)*bins])
+		for k, v := range e.power32[t*bins : (t+1)*bins] {
+			p[k] = float64(v)
+		}
+		c := e.chroma.Apply(e.chromaT[t*params.NChroma:(t+1)*params.NChroma], p)
 		var top float64
 		for _, v := range c {
-			top = math.Max(top, math.Abs(v))
+			top = max(top, math.Abs(v))
 		}
 		if top > tinyFloat32 {
 			for i := range c {

@@ -7,14 +7,19 @@ import (
 	"github.com/genrec/genrec/internal/params"
 )
 
-// separate performs harmonic-percussive source separation of the clip,
-// from the magnitude spectrogram in e.mag32 and the STFT in e.spec, and
-// writes the mean and variance of both waveforms into dst.
+// Harmonic-percussive source separation, frame by frame.
 //
 // The median filters run on float32 magnitudes, as librosa's (whose STFT
 // is complex64) do; they only select values, so this changes nothing but
 // the rounding of the magnitudes (relative 6e-8, below 2e-7 in the
-// waveform statistics), and halves the memory they stream through.
+// waveform statistics), and halves the memory they stream through. The
+// percussive filter (along frequency) runs on each frame as it is
+// computed (analyseFrame); the harmonic one (along time) runs on chunks of
+// hpssChunk frames once the frames its windows reach are in the ring
+// (separateChunk). Each frame's soft masks are then computed from the two
+// filtered magnitudes and applied to its STFT, and the masked frame is
+// overlap-added into the waveform: neither the masks nor a whole-clip
+// spectrogram is ever stored.
 //
 // The waveforms are resynthesised as the table's librosa did: the inverse
 // STFT without a target length yields hop·(frames−1) samples (n_fft/2 cut at
@@ -23,35 +28,55 @@ import (
 // statistics include them. (This matches the table to 1e-6, where a
 // length-aware inverse, which fills those samples from the last frames, is
 // off by up to 1e-3 in the variances.)
-func (e *Extractor) separate(dst []float64, samples []float32, frames int) error {
-	bins := params.NBins
-	n := frames * bins
-	mag := e.mag32[:n]
-	// Matrices are frames × bins: time runs down the columns.
-	if err := dsp.MedianFilterCols(e.harm32[:n], mag, frames, bins, params.HPSSKernel, e.median); err != nil {
+
+// separateChunk filters the frames c0 … c0+n−1 (of frames) along time and
+// overlap-adds their masked STFT frames into the first natural samples of
+// the waveform(s).
+func (e *Extractor) separateChunk(c0, n, frames, natural int) error {
+	const bins = params.NBins
+	harm := e.harm32[:n*bins]
+	if err := dsp.MedianFilterColsRing(harm, e.magRing, ringFrames, frames, bins, c0, n, params.HPSSKernel, e.median); err != nil {
 		return fmt.Errorf("features: harmonic median filter: %w", err)
 	}
-	if err := dsp.MedianFilterRows(e.perc32[:n], mag, frames, bins, params.HPSSKernel, e.median); err != nil {
-		return fmt.Errorf("features: percussive median filter: %w", err)
+	masked := e.masked[:bins]
+	for i := 0; i < n; i++ {
+		t := c0 + i
+		slot := t % ringFrames
+		spec := e.specRing[slot*bins : (slot+1)*bins]
+		h := harm[i*bins : (i+1)*bins]
+		p := e.percRing[slot*bins : (slot+1)*bins]
+		h, p, masked := h[:len(spec)], p[:len(spec)], masked[:len(spec)]
+		if params.HPSSMargin == 1 {
+			// The masks sum to one; only the harmonic one is needed.
+			for k, v := range spec {
+				g := softMask(float64(h[k]), float64(p[k]), params.HPSSPower, 0.5)
+				masked[k] = complex(real(v)*g, imag(v)*g)
+			}
+			e.stft.AddFrame(e.wave[:natural], masked, t)
+			continue
+		}
+		for k, v := range spec {
+			g := softMask(float64(h[k]), float64(p[k])*params.HPSSMargin, params.HPSSPower, 0)
+			masked[k] = complex(real(v)*g, imag(v)*g)
+		}
+		e.stft.AddFrame(e.wave[:natural], masked, t)
+		for k, v := range spec {
+			g := softMask(float64(p[k]), float64(h[k])*params.HPSSMargin, params.HPSSPower, 0)
+			masked[k] = complex(real(v)*g, imag(v)*g)
+		}
+		e.stft.AddFrame(e.wave2[:natural], masked, t)
 	}
-	// With margin 1 the masks sum to one; only the harmonic one is needed.
-	oneMask := params.HPSSMargin == 1
-	if oneMask {
-		harmonicMask(e.harm[:n], e.harm32[:n], e.perc32[:n], params.HPSSPower)
-	} else {
-		e.perc = grow(e.perc, n)
-		softMasks(e.harm[:n], e.perc[:n], e.harm32[:n], e.perc32[:n], params.HPSSMargin, params.HPSSPower)
-	}
+	return nil
+}
 
-	m := len(samples)
-	natural := min(m, (frames-1)*params.Hop)
-	wave := e.wave[:m]
-	clear(wave[natural:])
-	if _, err := e.stft.InverseMasked(wave[:natural], e.spec[:n], e.harm[:n], natural); err != nil {
-		return fmt.Errorf("features: harmonic waveform: %w", err)
-	}
+// separationStats completes the inverse STFT of the waveform(s) that
+// separateChunk accumulated and writes the mean and variance of the
+// harmonic and percussive waveforms into dst.
+func (e *Extractor) separationStats(dst []float64, samples []float32, frames, natural int) {
+	wave := e.wave[:len(samples)]
+	e.stft.NormalizeOverlap(wave[:natural], frames)
 	dst[colHarmony], dst[colHarmony+1] = meanVar(wave)
-	if oneMask {
+	if params.HPSSMargin == 1 {
 		// The inverse STFT is linear and reconstructs the input exactly
 		// (each sample is a window-sum-square weighted average of frames
 		// that all contain it), so the percussive waveform, whose mask is
@@ -60,9 +85,9 @@ func (e *Extractor) separate(dst []float64, samples []float32, frames int) error
 		for i, v := range samples[:natural] {
 			wave[i] = float64(v) - wave[i]
 		}
-	} else if _, err := e.stft.InverseMasked(wave[:natural], e.spec[:n], e.perc[:n], natural); err != nil {
-		return fmt.Errorf("features: percussive waveform: %w", err)
+	} else {
+		wave = e.wave2[:len(samples)]
+		e.stft.NormalizeOverlap(wave[:natural], frames)
 	}
 	dst[colPerceptr], dst[colPerceptr+1] = meanVar(wave)
-	return nil
 }

@@ -1,19 +1,31 @@
 package features
 
-import "math"
+import (
+	"math"
+
+	"github.com/genrec/genrec/internal/params"
+)
 
 // centroidBandwidth returns the spectral centroid (the magnitude-weighted
 // mean frequency) and the spectral bandwidth of order p (the p-th root of
 // the magnitude-weighted mean of |f − centroid|^p) of one magnitude frame.
 // A silent frame has both zero.
 func centroidBandwidth(mag, freqs []float64, p float64) (centroid, bandwidth float64) {
-	var sum, moment float64
+	centroid, bandwidth, _ = spectralShape(mag, freqs, p)
+	return centroid, bandwidth
+}
+
+// spectralShape is centroidBandwidth that also returns the frame's total
+// magnitude, summed in bin order (for rolloffOf).
+func spectralShape(mag, freqs []float64, p float64) (centroid, bandwidth, sum float64) {
+	var moment float64
+	freqs = freqs[:len(mag)]
 	for k, m := range mag {
 		sum += m
 		moment += m * freqs[k]
 	}
 	if sum < tinyFloat32 {
-		return 0, 0
+		return 0, 0, sum
 	}
 	centroid = moment / sum
 	var dev float64
@@ -27,9 +39,9 @@ func centroidBandwidth(mag, freqs []float64, p float64) (centroid, bandwidth flo
 	}
 	dev /= sum
 	if p == 2 {
-		return centroid, math.Sqrt(dev)
+		return centroid, math.Sqrt(dev), sum
 	}
-	return centroid, math.Pow(dev, 1/p)
+	return centroid, math.Pow(dev, 1/p), sum
 }
 
 // rolloff returns the lowest bin frequency at which the cumulative magnitude
@@ -39,6 +51,12 @@ func rolloff(mag, freqs []float64, fraction float64) float64 {
 	for _, m := range mag {
 		total += m
 	}
+	return rolloffOf(mag, freqs, fraction, total)
+}
+
+// rolloffOf is rolloff given the frame's total magnitude (summed in bin
+// order, as rolloff sums it).
+func rolloffOf(mag, freqs []float64, fraction, total float64) float64 {
 	threshold := fraction * total
 	var cum float64
 	for k, m := range mag {
@@ -127,4 +145,73 @@ func meanVarStrided(x []float64, off, stride int) (mean, variance float64) {
 		variance += d * d
 	}
 	return mean, variance / float64(n)
+}
+
+// timeDomain fills the RMS and zero-crossing-rate tracks of the frames of
+// x. They are those of frameRMS and frameZCR on each frame (reflection and
+// edge padded as the STFT frames are), computed without copying frames:
+// the RMS of a frame that lies inside x and starts on a hop boundary is
+// taken from the per-hop sums of squares (the same terms, summed by hop),
+// and the crossings from two running counts of sign changes that advance
+// with the frames' ends.
+func (e *Extractor) timeDomain(x []float32, frames int) {
+	const n, hop = params.NFFT, params.Hop
+	m := len(x)
+	const blocked = n%hop == 0 && (n/2)%hop == 0 // frames start on hop boundaries
+	if blocked {
+		e.hopSq = grow(e.hopSq, m/hop)
+		for b := range e.hopSq {
+			var s float64
+			for _, v := range x[b*hop : (b+1)*hop] {
+				f := float64(v)
+				s += f * f
+			}
+			e.hopSq[b] = s
+		}
+	}
+	for t := 0; t < frames; t++ {
+		start := t*hop - n/2
+		if blocked && start >= 0 && start+n <= m {
+			var s float64
+			for _, v := range e.hopSq[start/hop : (start+n)/hop] {
+				s += v
+			}
+			e.rms[t] = math.Sqrt(s / n)
+			continue
+		}
+		e.rms[t] = frameRMS(e.stft.Frame(e.frame, x, t))
+	}
+
+	// A frame [s, s+n) of the edge-padded signal counts the sign changes
+	// between positions pos−1 and pos for pos in [max(1, s+1),
+	// min(last, s+n−1)]: outside that range the padding repeats a sample.
+	// cHi and cLo are the numbers of changes at positions 1 … iHi and
+	// 1 … iLo.
+	neg := func(v float32) bool {
+		f := float64(v)
+		return f < 0 && -f > params.ZCRThreshold
+	}
+	last := m - 1
+	iHi, iLo, cHi, cLo := 0, 0, 0, 0
+	for t := 0; t < frames; t++ {
+		s := t*hop - n/2
+		lo, hi := max(1, s+1), min(last, s+n-1)
+		for iHi < hi {
+			iHi++
+			if neg(x[iHi]) != neg(x[iHi-1]) {
+				cHi++
+			}
+		}
+		for iLo < min(lo-1, last) {
+			iLo++
+			if neg(x[iLo]) != neg(x[iLo-1]) {
+				cLo++
+			}
+		}
+		c := 0
+		if hi >= lo {
+			c = cHi - cLo
+		}
+		e.zcr[t] = float64(c) / n
+	}
 }

@@ -87,6 +87,7 @@ type TempoEstimator struct {
 	rfft     *dsp.RFFT // autocorrelation transform, ≥ 2·win points
 	frame    []float64 // one windowed frame, zero-padded to the transform
 	spec     []complex128
+	acc      []float64 // sum of the frames' normalised power spectra
 	mean     []float64 // mean tempogram of the last envelope
 }
 
@@ -128,6 +129,7 @@ func NewTempoEstimator(sr, hop int) (est *TempoEstimator, err error) {
 	}
 	e.frame = make([]float64, nfft)
 	e.spec = make([]complex128, nfft/2+1)
+	e.acc = make([]float64, nfft/2+1)
 	e.mean = make([]float64, win)
 	return e, nil
 }
@@ -174,29 +176,38 @@ func (e *TempoEstimator) Estimate(onset []float64) float64 {
 	}
 	copy(padded[half:], onset)
 
-	frame := e.frame
+	// The autocorrelation of a frame is the inverse transform of its power
+	// spectrum, and its largest absolute value is the value at lag 0 (the
+	// frame's energy, by the Cauchy–Schwarz inequality). The mean of the
+	// normalised autocorrelations is therefore the inverse transform of
+	// the mean of the power spectra, each divided by its frame's energy:
+	// one inverse transform per clip instead of one per frame.
+	frame, acc := e.frame, e.acc
+	clear(acc)
 	for t := 0; t < n; t++ {
 		seg := padded[t : t+win]
+		seg = seg[:len(e.window)]
+		var energy float64
 		for j, w := range e.window {
-			frame[j] = seg[j] * w
+			v := seg[j] * w
+			frame[j] = v
+			energy += v * v
 		}
-		ac := e.autocorrelate()
-		norm := 0.0
-		for _, v := range ac {
-			if a := math.Abs(v); a > norm {
-				norm = a
-			}
+		if energy < smallestNormal {
+			energy = 1 // librosa leaves (near-)zero frames unnormalised
 		}
-		if norm < smallestNormal {
-			norm = 1 // librosa leaves (near-)zero frames unnormalised
-		}
-		for k, v := range ac {
-			e.mean[k] += v / norm
+		e.rfft.Coefficients(e.spec, frame)
+		scale := 1 / energy
+		for k, v := range e.spec {
+			acc[k] += (real(v)*real(v) + imag(v)*imag(v)) * scale
 		}
 	}
-	for k := range e.mean {
-		e.mean[k] /= float64(n)
+	for k, v := range acc {
+		e.spec[k] = complex(v/float64(n), 0)
 	}
+	e.rfft.Sequence(frame, e.spec)
+	copy(e.mean, frame[:win])
+	clear(frame[win:])
 	return e.bpm[bestLag(e.mean, e.logPrior)]
 }
 
@@ -223,21 +234,6 @@ func bestLag(tg, logPrior []float64) int {
 		}
 	}
 	return best
-}
-
-// autocorrelate returns the autocorrelation, for lags 0…win−1, of the
-// windowed frame in e.frame[:win] (the rest of e.frame must be zero): the
-// inverse transform of the power spectrum of the zero-padded frame, as
-// librosa.autocorrelate computes it. The result is a view of e.frame.
-func (e *TempoEstimator) autocorrelate() []float64 {
-	e.rfft.Coefficients(e.spec, e.frame)
-	for k, v := range e.spec {
-		e.spec[k] = complex(real(v)*real(v)+imag(v)*imag(v), 0)
-	}
-	e.rfft.Sequence(e.frame, e.spec)
-	ac := e.frame[:e.win]
-	clear(e.frame[e.win:])
-	return ac
 }
 
 // Tempo returns the global tempo, in BPM, of the onset strength envelope
