@@ -11,7 +11,8 @@ import (
 )
 
 // ErrUnsupported reports that a file is not in an audio format this package
-// recognises: not a WAV file it can read and no MPEG audio frame in it.
+// recognises: not a WAV, FLAC or Ogg Vorbis file and no MPEG audio frame
+// in it (or a known container this package does not decode, such as MP4).
 // It is returned wrapped; test for it with errors.Is.
 var ErrUnsupported = errors.New("unsupported audio format")
 
@@ -23,24 +24,25 @@ var ErrNoAudio = errors.New("no audio samples")
 // stats describes what one call to load did; tests use it to check that
 // decoding stops early.
 type stats struct {
-	format       string // "wav" or "mpeg"
+	format       string // "wav", "mpeg", "flac", "ogg-flac" or "vorbis"
 	sourceRate   int    // sample rate of the decoded file
 	channels     int    // channel count of the decoded file
 	sourceFrames int    // sample frames decoded from the file
 	budget       int    // source frames the budget allowed (<= 0: no limit)
-	bytesRead    int64  // bytes the MPEG decoder read from the file
+	bytesRead    int64  // bytes the MPEG, FLAC or Vorbis decoder read from the file
 }
 
 // Load decodes the file at path, mixes it to mono (mean of channels), resamples it to
 // params.SampleRate and returns at most maxSamples samples (maxSamples <= 0: no limit), float32 in [-1,1).
 //
-// Integer sources always give values in [-1,1); float WAV data and decoded
-// MPEG audio are passed on unclipped, exactly as librosa does, so rare
-// overshoots slightly beyond ±1 are possible.
+// Integer sources (WAV, FLAC) always give values in [-1,1); float WAV data
+// and decoded MPEG and Vorbis audio are passed on unclipped, exactly as
+// librosa does, so rare overshoots slightly beyond ±1 are possible.
 //
 // The format is recognised from the content: RIFF/WAVE is read in pure Go,
-// anything else is decoded as MPEG audio by libmpg123. A file in neither
-// format gives an error wrapping ErrUnsupported; a recognised file without
+// FLAC (native, behind an ID3v2 tag, or in Ogg) by libFLAC, Ogg Vorbis by
+// libvorbisfile, anything else is decoded as MPEG audio by libmpg123. A
+// file in none of these formats gives an error wrapping ErrUnsupported; a recognised file without
 // any samples gives an error wrapping ErrNoAudio. A truncated or partly
 // corrupt file yields the samples decoded before the damage. Every other
 // failure is returned as "decode <path>: <cause>".
@@ -104,29 +106,42 @@ func decodeFile(path string, maxSamples int) ([]float32, stats, error) {
 	}
 	defer f.Close()
 
-	var head [12]byte
+	var head [sniffLen]byte
 	n, err := io.ReadFull(f, head[:])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
 		return nil, st, err
 	}
-	if kind := sniff(head[:n]); kind != "" {
-		if kind == "wav" {
-			if _, err := f.Seek(0, io.SeekStart); err != nil {
-				return nil, st, err
-			}
-			return decodeWAV(f, maxSamples)
-		}
-		return nil, st, fmt.Errorf("%s file: %w", kind, ErrUnsupported)
+	kind := sniff(head[:n])
+	if kind == "" && id3FLAC(f, head[:n]) {
+		kind = "flac"
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {
 		return nil, st, err
 	}
-	return decodeMPEG(f, maxSamples)
+	switch kind {
+	case "":
+		return decodeMPEG(f, maxSamples)
+	case "wav":
+		return decodeWAV(f, maxSamples)
+	case "flac":
+		return decodeFLAC(f, maxSamples, false)
+	case "ogg-flac":
+		return decodeFLAC(f, maxSamples, true)
+	case "vorbis":
+		return decodeVorbis(f, maxSamples)
+	}
+	return nil, st, fmt.Errorf("%s file: %w", kind, ErrUnsupported)
 }
 
+// sniffLen is how many leading bytes sniff looks at: enough for an Ogg
+// page header with a full segment table and the start of its first packet.
+const sniffLen = 27 + 255 + 16
+
 // sniff names the container format recognised from the first bytes of a
-// file: "wav" for RIFF/WAVE, the name of a known non-MPEG format that this
-// package cannot decode, or "" to let the MPEG decoder try.
+// file: "wav" for RIFF/WAVE, "flac" for native FLAC, "vorbis" or
+// "ogg-flac" for an Ogg stream whose first packet is a Vorbis or FLAC
+// header, the name of a known format that this package cannot decode, or
+// "" to let the MPEG decoder try.
 func sniff(h []byte) string {
 	switch {
 	case len(h) >= 12 && string(h[0:4]) == "RIFF" && string(h[8:12]) == "WAVE":
@@ -138,9 +153,9 @@ func sniff(h []byte) string {
 	case len(h) >= 4 && string(h[0:4]) == "RIFX":
 		return "big-endian RIFX"
 	case len(h) >= 4 && string(h[0:4]) == "fLaC":
-		return "FLAC"
+		return "flac"
 	case len(h) >= 4 && string(h[0:4]) == "OggS":
-		return "Ogg"
+		return sniffOgg(h)
 	case len(h) >= 4 && string(h[0:4]) == "FORM":
 		return "AIFF/IFF"
 	case len(h) >= 8 && string(h[4:8]) == "ftyp":
@@ -149,6 +164,54 @@ func sniff(h []byte) string {
 		return "Matroska/WebM"
 	}
 	return ""
+}
+
+// sniffOgg names the codec of an Ogg stream from the first packet of its
+// first page (the codec's identification header).
+func sniffOgg(h []byte) string {
+	if len(h) < 27 {
+		return "Ogg"
+	}
+	start := 27 + int(h[26]) // page header, then the segment table
+	if start > len(h) {
+		return "Ogg"
+	}
+	p := h[start:]
+	switch {
+	case bytes.HasPrefix(p, []byte("\x01vorbis")):
+		return "vorbis"
+	case bytes.HasPrefix(p, []byte("\x7fFLAC")):
+		return "ogg-flac"
+	case bytes.HasPrefix(p, []byte("OpusHead")):
+		return "Ogg Opus"
+	case bytes.HasPrefix(p, []byte("Speex   ")):
+		return "Ogg Speex"
+	}
+	return "Ogg"
+}
+
+// id3FLAC reports whether the file whose first bytes are h starts with an
+// ID3v2 tag followed by a native FLAC stream, as some taggers write them.
+func id3FLAC(f *os.File, h []byte) bool {
+	if len(h) < 10 || string(h[0:3]) != "ID3" {
+		return false
+	}
+	size := int64(0)
+	for _, b := range h[6:10] {
+		if b&0x80 != 0 {
+			return false // not a syncsafe size
+		}
+		size = size<<7 | int64(b)
+	}
+	off := 10 + size
+	if h[5]&0x10 != 0 { // footer present
+		off += 10
+	}
+	var magic [4]byte
+	if _, err := f.ReadAt(magic[:], off); err != nil {
+		return false
+	}
+	return string(magic[:]) == "fLaC"
 }
 
 // sourceBudget is the number of source frames at rate that must be decoded

@@ -10,6 +10,15 @@
 //     way libsndfile (and therefore Python's soundfile and librosa) scales
 //     them, e.g. an int16 v becomes float32(v)/32768, so a 22,050 Hz GTZAN
 //     clip comes out bit-identical to librosa.load.
+//   - FLAC files ("fLaC", also behind an ID3v2 tag) and FLAC in Ogg are
+//     decoded by libFLAC's stream decoder (through cgo); integers of b bits
+//     are scaled by 2^-(b-1), as libsndfile scales them. Frames that fail
+//     their CRC come out as silence, and after other damage decoding
+//     resumes at the next frame.
+//   - Ogg streams whose first packet is a Vorbis header are decoded by
+//     libvorbisfile (through cgo) as a stream from the start of the file,
+//     never seeking to its end; gaps in the data are skipped. Other Ogg
+//     codecs (Opus, Speex) are reported as ErrUnsupported.
 //   - Everything else is handed to libmpg123 (through cgo), which decodes
 //     MPEG-1, MPEG-2 and MPEG-2.5 audio of layers I, II and III at any rate,
 //     skips ID3v1, ID3v2 and APE tags, and applies the LAME/Xing gapless
@@ -32,7 +41,11 @@
 // initialisation; every call uses its own decoder and resampler, so it may
 // be called from many goroutines at once.
 //
-// Build and run requirements: the cgo pkg-config packages "libmpg123" and
-// "soxr" (Debian: libmpg123-dev and libsoxr-dev to build, libmpg123-0 and
-// libsoxr0 at run time).
+// In a file whose format changes mid-way (a glued MPEG stream, a chained
+// Ogg stream), only the first part is decoded.
+//
+// Build and run requirements: the cgo pkg-config packages "libmpg123",
+// "soxr", "flac" and "vorbisfile" (Debian: libmpg123-dev, libsoxr-dev,
+// libflac-dev and libvorbis-dev to build; libmpg123-0, libsoxr0, libflac12
+// and libvorbisfile3 at run time).
 package audio

@@ -15,8 +15,8 @@ import (
 // hostile clip: Load must return samples or an error, never panic (the
 // recover in load turns a Go panic into an "internal error", which counts
 // as a failure here), hang or return out-of-range output. Seeds are in
-// testdata/fuzz/FuzzLoad: a tiny mp3, Layer II and WAV files, an ID3 tag
-// and a few headers.
+// testdata/fuzz/FuzzLoad: a tiny mp3, Layer II, WAV, FLAC and Ogg Vorbis
+// files, an ID3 tag and a few headers.
 func FuzzLoad(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte("RIFF\x24\x00\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x22\x56\x00\x00\x44\xac\x00\x00\x02\x00\x10\x00data\x00\x00\x00\x00"))

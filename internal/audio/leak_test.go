@@ -35,10 +35,11 @@ func rssKB(t *testing.T) int {
 	return 0
 }
 
-// TestLeakDecode decodes one tiny mp3 10,000 times (and a WAV 1,000 times)
-// and compares the resident set size and goroutine count after a warm-up
-// with those at the end: C buffers of libmpg123 and libsoxr that were not
-// freed, or goroutines left behind, would show as growth. It takes about a
+// TestLeakDecode decodes one tiny mp3 10,000 times (and a WAV, a FLAC and
+// an Ogg Vorbis file 1,000 times each) and compares the resident set size
+// and goroutine count after a warm-up with those at the end: C buffers of
+// libmpg123, libFLAC, libvorbisfile and libsoxr that were not freed, or
+// goroutines left behind, would show as growth. It takes about a
 // minute, so it runs only with GENREC_LEAKCHECK=1 (make leakcheck).
 func TestLeakDecode(t *testing.T) {
 	if os.Getenv("GENREC_LEAKCHECK") != "1" {
@@ -47,6 +48,8 @@ func TestLeakDecode(t *testing.T) {
 	const n = 10_000
 	mp3 := lameFixture(t, "leak-0.6s.mp3", 440, 44100, 2, 0.6, "-b", "128")
 	wav := fixture(t, "leak-0.6s.wav", func(p string) error { return writeToneWAV(p, 440, 48000, 2, 0.6) })
+	fl := flacFixture(t, "leak-0.6s.flac", 440, 44100, 2, 16, 0.6, false)
+	ogg := vorbisFixture(t, "leak-0.6s.ogg", 440, 44100, 2, 0.6)
 	decode := func(p string, times int) {
 		for range times {
 			if _, err := Load(p, params.MaxSamples); err != nil {
@@ -62,15 +65,21 @@ func TestLeakDecode(t *testing.T) {
 	}
 	decode(mp3, 200) // warm-up: the heap and the C allocator reach their steady size
 	decode(wav, 20)
+	decode(fl, 200)
+	decode(ogg, 200)
 	rss0, g0 := settle()
 	start := time.Now()
 	decode(mp3, n/2)
 	decode(wav, n/20)
+	decode(fl, n/20)
+	decode(ogg, n/20)
 	rssHalf, _ := settle()
 	decode(mp3, n/2)
 	decode(wav, n/20)
+	decode(fl, n/20)
+	decode(ogg, n/20)
 	rss1, g1 := settle()
-	t.Logf("%d mp3 + %d WAV decodes in %.1f s: RSS %d kB -> %d kB at half -> %d kB (%+d kB), goroutines %d -> %d",
+	t.Logf("%d mp3 + %d each WAV, FLAC, Vorbis decodes in %.1f s: RSS %d kB -> %d kB at half -> %d kB (%+d kB), goroutines %d -> %d",
 		n, n/10, time.Since(start).Seconds(), rss0, rssHalf, rss1, rss1-rss0, g0, g1)
 	if g1 > g0 {
 		t.Errorf("goroutines grew from %d to %d", g0, g1)

@@ -7,7 +7,8 @@
 //   - a label file "file_id,genre" with a header, used for evaluation
 //     (ReadLabels);
 //   - the FMA class prior, the normalised genre_top counts of FMA's
-//     tracks.csv (FMAPrior).
+//     tracks.csv (FMAPrior), and its tracks' genre_top and official split
+//     by track id, for training on FMA's audio (ReadFMATracks).
 //
 // All readers use encoding/csv and report malformed input with the line
 // number of the offending record.
