@@ -10,6 +10,7 @@ import (
 	"runtime/pprof"
 
 	"github.com/genrec/genrec/internal/atomicfile"
+	"github.com/genrec/genrec/internal/audio"
 	"github.com/genrec/genrec/internal/bench"
 	"github.com/genrec/genrec/internal/pipeline"
 )
@@ -28,7 +29,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	stageClips := fs.Int("stage-clips", 5, "how many clips are timed stage by stage on one core")
 	jsonPath := fs.String("json", "bench.json", "write the JSON report to `FILE` (atomically); - is stdout (the summary then goes to stderr); empty: none")
 	keep := fs.String("keep", "", "synthesise the clips into `DIR` and keep them (default: a temporary folder, removed)")
-	exts := fs.String("ext", "mp3,wav", "comma-separated `extensions` taken from FOLDER (any case)")
+	exts := fs.String("ext", audio.Extensions, "comma-separated `extensions` taken from FOLDER (any case)")
 	modelPath := fs.String("model", "", "model `FILE` (default: the shipped model)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the measurements to `FILE`")
 	memProfile := fs.String("memprofile", "", "write a heap profile (in use and allocated) to `FILE` at the end")

@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/genrec/genrec/internal/audio"
 	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/features"
 	"github.com/genrec/genrec/internal/params"
@@ -26,7 +27,7 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	out := fs.String("o", "-", "write the table to `FILE` (atomically); - is stdout")
 	labelsPath := fs.String("labels", "", "labels `FILE` (CSV file_id,genre; file_id with or without extension); default: parent folder name")
 	jobs := fs.Int("jobs", 0, "number of parallel workers (default: all usable cores)")
-	exts := fs.String("ext", "mp3,wav", "comma-separated `extensions` taken from folders (any case)")
+	exts := fs.String("ext", audio.Extensions, "comma-separated `extensions` taken from folders (any case)")
 	seconds := fs.Float64("seconds", params.AnalysisSeconds, "analyse the first `N` seconds of each file; 0 analyses whole files")
 	segment := fs.String("segment", "", "write one row per 3-second segment (Kaggle features_3_sec layout): 3s")
 	if err := parseFlags(fs, args); err != nil {

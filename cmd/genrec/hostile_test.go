@@ -18,6 +18,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/genrec/genrec/internal/genre"
 	"github.com/genrec/genrec/internal/submission"
 	"github.com/genrec/genrec/internal/testaudio"
 )
@@ -295,10 +296,10 @@ func hostileKinds(unreadable outcome) []hostileKind {
 		{"WAV data named .mp3", "wav-inside.mp3", analysed, "", bytesOf(func(*corpus) []byte {
 			return testaudio.WAV(testaudio.Signal(3*22050, 22050, tones, 0.05), 22050, 2)
 		})},
-		{"FLAC data named .mp3", "flac-inside.mp3", prior, "FLAC", encoded(func(c *corpus) ([]byte, error) {
+		{"FLAC data named .mp3", "flac-inside.mp3", analysed, "", encoded(func(c *corpus) ([]byte, error) {
 			return c.ffmpeg(44100, 2, 2, "flac", "-c:a", "flac")
 		})},
-		{"Ogg Vorbis data named .mp3", "ogg-inside.mp3", prior, "Ogg", encoded(func(c *corpus) ([]byte, error) {
+		{"Ogg Vorbis data named .mp3", "ogg-inside.mp3", analysed, "", encoded(func(c *corpus) ([]byte, error) {
 			return c.ffmpeg(44100, 2, 2, "ogg", "-c:a", "libvorbis")
 		})},
 		{"MP4/AAC data named .mp3", "m4a-inside.mp3", prior, "MP4", encoded(func(c *corpus) ([]byte, error) {
@@ -483,15 +484,15 @@ func TestPredictHostileCorpus(t *testing.T) {
 		t.Fatal(err)
 	}
 	fallback := m.Fallback()
-	rows := map[string]outcome{}
+	// A row is the prior fallback when the pipeline says so with its
+	// warning; an analysed row may also equal the prior (the model abstains
+	// on inputs far from music), so equality alone decides nothing.
+	rows := map[string][genre.N]float64{}
 	for _, p := range preds {
 		if _, dup := rows[p.FileID]; dup {
 			t.Errorf("duplicate row %q", p.FileID)
 		}
-		rows[p.FileID] = analysed
-		if p.Probs == fallback {
-			rows[p.FileID] = prior
-		}
+		rows[p.FileID] = p.Probs
 	}
 
 	reasons := map[string]string{} // base name → warning reason
@@ -510,12 +511,19 @@ func TestPredictHostileCorpus(t *testing.T) {
 	fmt.Fprintf(&table, "%-52s %-9s %s\n", "kind", "got", "reason")
 	for _, k := range built {
 		id := submission.FileID(k.name)
-		got, ok := rows[id]
-		if !ok {
-			got = noRow
+		reason := reasons[k.name]
+		probs, ok := rows[id]
+		got := noRow
+		switch {
+		case ok && reason != "":
+			got = prior
+			if probs != fallback {
+				t.Errorf("%s (%q): warned %q but the row is not the prior", k.kind, k.name, reason)
+			}
+		case ok:
+			got = analysed
 		}
 		delete(rows, id)
-		reason := reasons[k.name]
 		fmt.Fprintf(&table, "%-52s %-9s %s\n", k.kind, got, shortReason(reason))
 		switch k.want {
 		case analysed:
@@ -526,9 +534,6 @@ func TestPredictHostileCorpus(t *testing.T) {
 		if got != k.want {
 			t.Errorf("%s (%q): got %s, want %s (warning: %q)", k.kind, k.name, got, k.want, reason)
 			continue
-		}
-		if (got == prior) != (reason != "") {
-			t.Errorf("%s (%q): %s row, warning %q: want a warning exactly for prior rows", k.kind, k.name, got, reason)
 		}
 		if got == prior && !strings.Contains(reason, k.reason) {
 			t.Errorf("%s (%q): reason %q does not mention %q", k.kind, k.name, reason, k.reason)

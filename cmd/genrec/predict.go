@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/genrec/genrec/internal/atomicfile"
+	"github.com/genrec/genrec/internal/audio"
 	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/genre"
 	"github.com/genrec/genrec/internal/model"
@@ -24,7 +25,7 @@ import (
 	"github.com/genrec/genrec/models"
 )
 
-const predictExamples = `  genrec predict ~/Music/album                  # CSV of every mp3/WAV in the folder on stdout
+const predictExamples = `  genrec predict ~/Music/album                  # CSV of every mp3/WAV/FLAC/Ogg file in the folder on stdout
   genrec predict -o out.csv a.mp3 b.mp3          # two files, atomically written to out.csv
   genrec predict --ext mp3 --prior fma -o out.csv /crowdai-payload/   # the challenge run
   genrec predict --recursive --format jsonl --top-k 3 ~/Music > genres.jsonl
@@ -74,7 +75,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	modelPath := fs.String("model", "", "model `FILE` (default: the shipped model, "+models.DefaultName+")")
 	prior := fs.String("prior", "fma", "target class prior: fma, train, uniform, or a CSV `FILE` of genre,weight")
 	jobs := fs.Int("jobs", 0, "number of parallel workers (default: all usable cores)")
-	exts := fs.String("ext", "mp3,wav", "comma-separated `extensions` taken from folders (any case)")
+	exts := fs.String("ext", audio.Extensions, "comma-separated `extensions` taken from folders (any case)")
 	table := fs.String("table", "", "predict the rows of a feature table `FILE` (Kaggle GTZAN layout) instead of audio")
 	recursive := fs.Bool("recursive", false, "take files from sub-folders too, at any depth (symbolic links to folders are not followed)")
 	format := fs.String("format", formatCSV, "output `format`: csv (the challenge CSV), json or jsonl")

@@ -124,13 +124,28 @@ func tagAgeFiles(t *testing.T, dir string) {
 	}
 }
 
-// tagAudioSum hashes the MPEG frames of an mp3 file: the bytes after its
-// ID3v2 tag and before an ID3v1 tail.
+// tagAudioSum hashes the audio of a file: for mp3 the bytes after its
+// ID3v2 tag and before an ID3v1 tail; for FLAC the frames after the last
+// metadata block.
 func tagAudioSum(t *testing.T, path string) [32]byte {
 	t.Helper()
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if len(b) >= 4 && string(b[:4]) == "fLaC" {
+		p := 4
+		for p+4 <= len(b) {
+			last := b[p]&0x80 != 0
+			p += 4 + (int(b[p+1])<<16 | int(b[p+2])<<8 | int(b[p+3]))
+			if last {
+				break
+			}
+		}
+		if p > len(b) {
+			t.Fatalf("%s: truncated FLAC metadata", path)
+		}
+		return sha256.Sum256(b[p:])
 	}
 	start := 0
 	if len(b) >= 10 && string(b[:3]) == "ID3" {
@@ -188,9 +203,9 @@ func TestTagDryRunChangesNothing(t *testing.T) {
 	if !strings.Contains(skipped["d unsync.mp3"], "cannot read its tags") {
 		t.Errorf("unsynchronised tag: %q", skipped["d unsync.mp3"])
 	}
-	// FLAC cannot be decoded yet; once it can, it gets a plan like the rest.
-	if !strings.Contains(skipped["e.flac"], "cannot analyse") && planned["e.flac"] == "" {
-		t.Errorf("FLAC file: neither skipped nor planned:\n%s", stdout)
+	// FLAC is decoded (libFLAC) and gets a plan like the mp3 files.
+	if planned["e.flac"] == "" {
+		t.Errorf("FLAC file: no plan:\n%s", stdout)
 	}
 	if _, ok := skipped["notes.txt"]; ok {
 		t.Error("notes.txt was considered")
@@ -212,7 +227,7 @@ func TestTagDryRunChangesNothing(t *testing.T) {
 func TestTagWriteAndOverwrite(t *testing.T) {
 	modelArgs := tagModelArgs(t)
 	dir := tagFolder(t)
-	files := []string{"a tone.mp3", "b noise.mp3", "c tagged.mp3"}
+	files := []string{"a tone.mp3", "b noise.mp3", "e.flac", "c tagged.mp3"}
 	audio := map[string][32]byte{}
 	for _, f := range files {
 		audio[f] = tagAudioSum(t, filepath.Join(dir, f))
@@ -226,7 +241,7 @@ func TestTagWriteAndOverwrite(t *testing.T) {
 		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
 	planned, _ := tagPlans(t, stdout)
-	for _, f := range files[:2] {
+	for _, f := range files[:3] {
 		if g, err := tags.ReadGenre(filepath.Join(dir, f)); err != nil || g != planned[f] || g == "" {
 			t.Errorf("%s: genre %q, %v; planned %q", f, g, err, planned[f])
 		}
@@ -237,7 +252,7 @@ func TestTagWriteAndOverwrite(t *testing.T) {
 	if got, _ := os.ReadFile(filepath.Join(dir, "d unsync.mp3")); !bytes.Equal(got, unsync) {
 		t.Error("a refused file changed")
 	}
-	if !strings.Contains(stderr, "2 tagged, 3 skipped, 0 failed") {
+	if !strings.Contains(stderr, "3 tagged, 2 skipped, 0 failed") {
 		t.Errorf("summary: %q", stderr)
 	}
 

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/genrec/genrec/internal/atomicfile"
+	"github.com/genrec/genrec/internal/audio"
 	"github.com/genrec/genrec/internal/cache"
 	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/features"
@@ -57,7 +58,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	tracks := fs.String("fma-tracks", "", "FMA `tracks.csv`: its genre_top counts become the model's fma target prior (default: the training data's class frequencies), and it labels --audio folders in the fma layout")
 	layout := fs.String("layout", layoutAuto, "layout of the --audio folders: "+layoutAuto+", "+layoutGenreFolders+" or "+layoutFMA)
 	split := fs.String("split", "", "fma layout: train only on FMA's official `split` (training, validation or test)")
-	exts := fs.String("ext", "mp3,wav,flac,ogg", "comma-separated `extensions` of the audio files taken from --audio folders (any case)")
+	exts := fs.String("ext", audio.Extensions, "comma-separated `extensions` of the audio files taken from --audio folders (any case)")
 	jobs := fs.Int("jobs", 0, "number of parallel workers computing features from audio (default: all usable cores)")
 	fs.IntVar(jobs, "workers", 0, "the same as --jobs")
 	cacheDir := fs.String("cache", defaultFeatureCache(), "feature cache `DIR` for --audio; "+noCache+" disables it")

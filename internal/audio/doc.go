@@ -49,3 +49,8 @@
 // libflac-dev and libvorbis-dev to build; libmpg123-0, libsoxr0, libflac12
 // and libvorbisfile3 at run time).
 package audio
+
+// Extensions lists, comma-separated, the file extensions of the formats
+// Load decodes; commands take these from folders by default. (Load itself
+// detects the format by content, not by name.)
+const Extensions = "mp3,wav,flac,ogg"
