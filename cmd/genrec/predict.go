@@ -82,6 +82,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	topK := fs.Int("top-k", 0, "json/jsonl: give the `N` most probable genres only (0: all 16); csv always has 16 columns")
 	shardFlag := fs.String("shard", "", "analyse only shard `i/n` of the files (0 <= i < n), for merging with genrec merge")
 	quiet := fs.Bool("quiet", false, "no warnings, progress or summary on stderr (errors are still reported)")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the analysis to `FILE` (for go tool pprof)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -150,6 +151,13 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	log := slog.New(slog.NewTextHandler(msgs, &slog.HandlerOptions{Level: slog.LevelWarn}))
 
 	pipeline.TuneGC()
+	if *cpuProfile != "" {
+		stop, err := startCPUProfile(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	start := time.Now()
 	var st pipeline.Stats
 	write := func(w io.Writer) error {

@@ -47,12 +47,58 @@ type stats struct {
 // corrupt file yields the samples decoded before the damage. Every other
 // failure is returned as "decode <path>: <cause>".
 func Load(path string, maxSamples int) ([]float32, error) {
-	out, _, err := load(path, maxSamples)
+	out, _, err := load(path, maxSamples, nil)
 	return out, err
 }
 
-// load is Load plus a report of what was decoded.
-func load(path string, maxSamples int) (out []float32, st stats, err error) {
+// Decoder decodes files exactly as Load does but keeps its sample buffers
+// (the mono mix at the source rate, the resampled signal and the read
+// buffer) from call to call, so that decoding clip after clip of similar
+// length allocates nothing once they have grown. Its zero value is ready
+// to use. A Decoder must not be used by two goroutines at once.
+type Decoder struct {
+	mono []float32 // the mono mix at the source rate
+	out  []float32 // the resampled signal
+	read []float32 // one read of interleaved samples from a C decoder
+}
+
+// Load is the package's Load with d's buffers: the samples it returns are
+// only valid until the next call of Load on d, which overwrites them.
+func (d *Decoder) Load(path string, maxSamples int) ([]float32, error) {
+	out, _, err := load(path, maxSamples, d)
+	return out, err
+}
+
+// monoBuf returns an empty slice with room for at least n mono samples:
+// d's buffer when d is not nil (grown if needed), else a new one.
+func (d *Decoder) monoBuf(n int) []float32 {
+	if d == nil {
+		if n == 0 {
+			return nil
+		}
+		return make([]float32, 0, n)
+	}
+	if cap(d.mono) < n {
+		d.mono = make([]float32, 0, n)
+	}
+	return d.mono[:0]
+}
+
+// readBuf returns a slice of n samples for reading from a C decoder: d's
+// buffer when d is not nil (grown if needed), else a new one.
+func (d *Decoder) readBuf(n int) []float32 {
+	if d == nil {
+		return make([]float32, n)
+	}
+	if cap(d.read) < n {
+		d.read = make([]float32, n)
+	}
+	return d.read[:n]
+}
+
+// load is Load plus a report of what was decoded; d, when not nil,
+// provides the buffers.
+func load(path string, maxSamples int, d *Decoder) (out []float32, st stats, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			out = nil
@@ -62,7 +108,10 @@ func load(path string, maxSamples int) (out []float32, st stats, err error) {
 	if maxSamples < 0 {
 		maxSamples = 0
 	}
-	mono, st, err := decodeFile(path, maxSamples)
+	mono, st, err := decodeFile(path, maxSamples, d)
+	if d != nil && cap(mono) > cap(d.mono) {
+		d.mono = mono[:0] // the mix outgrew the buffer: keep the larger one
+	}
 	if err != nil {
 		return nil, st, fmt.Errorf("decode %s: %w", path, err)
 	}
@@ -71,7 +120,14 @@ func load(path string, maxSamples int) (out []float32, st stats, err error) {
 	}
 	out = mono
 	if st.sourceRate != params.SampleRate {
-		out, err = resample(mono, st.sourceRate, params.SampleRate)
+		var dst []float32
+		if d != nil {
+			dst = d.out
+		}
+		out, err = resample(dst, mono, st.sourceRate, params.SampleRate)
+		if d != nil && cap(out) > cap(d.out) {
+			d.out = out[:0]
+		}
 		if err != nil {
 			return nil, st, fmt.Errorf("decode %s: %w", path, err)
 		}
@@ -87,7 +143,7 @@ func load(path string, maxSamples int) (out []float32, st stats, err error) {
 
 // decodeFile opens path, sniffs its format and returns its mono samples at
 // the file's own rate, limited by the budget derived from maxSamples.
-func decodeFile(path string, maxSamples int) ([]float32, stats, error) {
+func decodeFile(path string, maxSamples int, d *Decoder) ([]float32, stats, error) {
 	var st stats
 	fi, err := os.Stat(path)
 	if err != nil {
@@ -120,15 +176,15 @@ func decodeFile(path string, maxSamples int) ([]float32, stats, error) {
 	}
 	switch kind {
 	case "":
-		return decodeMPEG(f, maxSamples)
+		return decodeMPEG(f, maxSamples, d)
 	case "wav":
-		return decodeWAV(f, maxSamples)
+		return decodeWAV(f, maxSamples, d)
 	case "flac":
-		return decodeFLAC(f, maxSamples, false)
+		return decodeFLAC(f, maxSamples, false, d)
 	case "ogg-flac":
-		return decodeFLAC(f, maxSamples, true)
+		return decodeFLAC(f, maxSamples, true, d)
 	case "vorbis":
-		return decodeVorbis(f, maxSamples)
+		return decodeVorbis(f, maxSamples, d)
 	}
 	return nil, st, fmt.Errorf("%s file: %w", kind, ErrUnsupported)
 }

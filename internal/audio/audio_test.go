@@ -61,7 +61,7 @@ func TestMP3Tone(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.path(t)
-			out, st, err := load(p, 0)
+			out, st, err := load(p, 0, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -179,7 +179,7 @@ func TestWAVFormats(t *testing.T) {
 			if err := os.WriteFile(p, encodeWAV(tc.spec, x), 0o644); err != nil {
 				t.Fatal(err)
 			}
-			out, st, err := load(p, 0)
+			out, st, err := load(p, 0, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -261,7 +261,7 @@ func TestWAVNamedMP3(t *testing.T) {
 	if err := os.WriteFile(p, encodeWAV(wavSpec{rate: 22050, channels: 2, bits: 16}, x), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, st, err := load(p, 0)
+	out, st, err := load(p, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +353,7 @@ func TestBudget(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.path(t)
-			out, st, err := load(p, params.MaxSamples)
+			out, st, err := load(p, params.MaxSamples, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -378,7 +378,7 @@ func TestBudget(t *testing.T) {
 				}
 				t.Logf("read %d of %d bytes, decoded %d of %d frames", st.bytesRead, fi.Size(), st.sourceFrames, 75*tc.rate)
 			}
-			full, st2, err := load(p, 0)
+			full, st2, err := load(p, 0, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -568,7 +568,7 @@ func TestGTZANClip(t *testing.T) {
 	if _, err := os.Stat(p); err != nil {
 		t.Skipf("GTZAN clip not available at %s (set GENREC_SHARED to the shared directory): %v", p, err)
 	}
-	out, st, err := load(p, 0)
+	out, st, err := load(p, 0, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -608,7 +608,7 @@ func BenchmarkDecodeOnly(b *testing.B) {
 	p := mp3Clip30(b)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, err := decodeFile(p, params.MaxSamples); err != nil {
+		if _, _, err := decodeFile(p, params.MaxSamples, nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -623,7 +623,7 @@ func BenchmarkResampleOnly(b *testing.B) {
 	}
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, err := resample(x, 44100, 22050); err != nil {
+		if _, err := resample(nil, x, 44100, 22050); err != nil {
 			b.Fatal(err)
 		}
 	}

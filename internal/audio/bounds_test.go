@@ -32,7 +32,7 @@ func TestLongFileStopsAtBudget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out, st, err := load(p, params.MaxSamples)
+	out, st, err := load(p, params.MaxSamples, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

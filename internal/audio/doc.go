@@ -1,7 +1,7 @@
 // Package audio turns an audio file into the signal genrec analyses: mono
 // float32 samples at params.SampleRate (22,050 Hz).
 //
-// Load is the single entry point. It recognises the format from the file's
+// Load (or a Decoder's Load) is the single entry point. It recognises the format from the file's
 // content, never from its name:
 //
 //   - RIFF/WAVE files are read by a small pure-Go reader that handles integer
@@ -39,7 +39,9 @@
 //
 // Load keeps no shared state besides the libraries' one-time
 // initialisation; every call uses its own decoder and resampler, so it may
-// be called from many goroutines at once.
+// be called from many goroutines at once. A Decoder does what Load does
+// but reuses its sample buffers from call to call (about 8 MB for a 30-s
+// 44.1 kHz clip), for workers that decode one file after another.
 //
 // In a file whose format changes mid-way (a glued MPEG stream, a chained
 // Ogg stream), only the first part is decoded.

@@ -156,7 +156,7 @@ import (
 // skipped; frames failing their CRC decode as silence, as libFLAC makes
 // them; after damage decoding resumes at the next frame (a bounded number
 // of times), so a damaged file keeps at least the audio before the damage.
-func decodeFLAC(f *os.File, maxSamples int, ogg bool) (_ []float32, st stats, _ error) {
+func decodeFLAC(f *os.File, maxSamples int, ogg bool, dec *Decoder) (_ []float32, st stats, _ error) {
 	st.format = "flac"
 	if ogg {
 		st.format = "ogg-flac"
@@ -190,7 +190,7 @@ func decodeFLAC(f *os.File, maxSamples int, ogg bool) (_ []float32, st stats, _ 
 		return nil, st, fmt.Errorf("flac init: %s", C.GoString(C.genrec_flac_init_string(rc)))
 	}
 
-	var mx mixer
+	mx := mixer{mono: dec.monoBuf(0)}
 	for st.budget <= 0 || len(mx.mono) < st.budget {
 		n := int(C.genrec_flac_next(d, s))
 		if n <= 0 {
@@ -204,7 +204,7 @@ func decodeFLAC(f *os.File, maxSamples int, ogg bool) (_ []float32, st stats, _ 
 			st.budget = sourceBudget(maxSamples, st.sourceRate)
 			mx.channels = st.channels
 			if st.budget > 0 {
-				mx.mono = make([]float32, 0, st.budget+n)
+				mx.mono = dec.monoBuf(st.budget + n)
 			}
 		}
 		mx.addInterleaved(unsafe.Slice((*float32)(unsafe.Pointer(s.buf)), n*st.channels))

@@ -92,7 +92,7 @@ func TestFLACVorbisTone(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.path(t)
-			out, st, err := load(p, 0)
+			out, st, err := load(p, 0, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -171,7 +171,7 @@ func TestFLACVorbisBudget(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := tc.path(t)
-			out, st, err := load(p, params.SampleRate)
+			out, st, err := load(p, params.SampleRate, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -364,7 +364,7 @@ func TestSniffOgg(t *testing.T) {
 	if err := os.WriteFile(p, append(tagged, src...), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	out, st, err := load(p, 0)
+	out, st, err := load(p, 0, nil)
 	if err != nil || st.format != "flac" || math.Abs(float64(len(out))-params.SampleRate) > 1 {
 		t.Errorf("ID3v2 + FLAC: format %q, %d samples, %v; want flac, %d samples", st.format, len(out), err, params.SampleRate)
 	}

@@ -154,7 +154,7 @@ func mpegError(mh *C.mpg123_handle) string {
 // decodeMPEG decodes the MPEG audio stream in f (positioned at its start)
 // and returns its mono mix at the stream's rate. With maxSamples > 0 it
 // stops once the budget of source frames is reached.
-func decodeMPEG(f *os.File, maxSamples int) (_ []float32, st stats, _ error) {
+func decodeMPEG(f *os.File, maxSamples int, d *Decoder) (_ []float32, st stats, _ error) {
 	st.format = "mpeg"
 	if err := initMPG123(); err != nil {
 		return nil, st, err
@@ -192,12 +192,14 @@ func decodeMPEG(f *os.File, maxSamples int) (_ []float32, st stats, _ error) {
 
 	mx := mixer{channels: st.channels}
 	if st.budget > 0 {
-		mx.mono = make([]float32, 0, st.budget+mpegReadFrames)
+		mx.mono = d.monoBuf(st.budget + mpegReadFrames)
+	} else {
+		mx.mono = d.monoBuf(0)
 	}
-	buf := make([]float32, mpegReadFrames*2)
+	buf := d.readBuf(mpegReadFrames * 2)
 	idle := 0
+	var done C.size_t // outside the loop: its address goes to C, so it lives on the heap
 	for st.budget <= 0 || len(mx.mono) < st.budget {
-		var done C.size_t
 		rc := C.mpg123_read(mh, unsafe.Pointer(&buf[0]), C.size_t(len(buf)*4), &done)
 		n := int(done) / 4
 		if n > 0 {

@@ -26,8 +26,9 @@ import (
 // resample converts the mono signal x from rate in to rate out with
 // libsoxr's high-quality (SOXR_HQ, linear-phase) filter. The result has
 // ceil(len(x)·out/in) samples, zero-padded if the resampler delivered
-// fewer, matching librosa.resample's length.
-func resample(x []float32, in, out int) ([]float32, error) {
+// fewer, matching librosa.resample's length. It is written into dst's
+// memory when dst has room for it, else into a new slice.
+func resample(dst, x []float32, in, out int) ([]float32, error) {
 	if in == out {
 		return x, nil
 	}
@@ -38,7 +39,11 @@ func resample(x []float32, in, out int) ([]float32, error) {
 	if olen <= 0 {
 		return nil, nil
 	}
-	y := make([]float32, olen)
+	y := dst[:0]
+	if cap(y) < olen {
+		y = make([]float32, olen)
+	}
+	y = y[:olen]
 	var odone C.size_t
 	msg := C.genrec_soxr_resample(C.double(in), C.double(out),
 		(*C.float)(unsafe.Pointer(&x[0])), C.size_t(len(x)),
@@ -46,6 +51,6 @@ func resample(x []float32, in, out int) ([]float32, error) {
 	if msg != nil {
 		return nil, fmt.Errorf("soxr resample %d→%d Hz: %s", in, out, C.GoString(msg))
 	}
-	// y beyond odone is already zero.
+	clear(y[min(int(odone), olen):])
 	return y, nil
 }

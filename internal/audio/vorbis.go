@@ -97,7 +97,7 @@ func vorbisOpenError(rc C.int) error {
 // The file is read as a stream, from its start only. Gaps in the data are
 // skipped; other damage ends the stream, keeping what was decoded before
 // it. In a chained stream whose format changes, the first part is kept.
-func decodeVorbis(f *os.File, maxSamples int) (_ []float32, st stats, _ error) {
+func decodeVorbis(f *os.File, maxSamples int, d *Decoder) (_ []float32, st stats, _ error) {
 	st.format = "vorbis"
 	// libvorbisfile keeps pointers to both, so they live in C memory.
 	src := (*C.genrec_ovsrc)(C.calloc(1, C.size_t(unsafe.Sizeof(C.genrec_ovsrc{}))))
@@ -135,9 +135,11 @@ func decodeVorbis(f *os.File, maxSamples int) (_ []float32, st stats, _ error) {
 
 	mx := mixer{channels: st.channels}
 	if st.budget > 0 {
-		mx.mono = make([]float32, 0, st.budget+vorbisReadFrames)
+		mx.mono = d.monoBuf(st.budget + vorbisReadFrames)
+	} else {
+		mx.mono = d.monoBuf(0)
 	}
-	buf := make([]float32, vorbisReadFrames*st.channels)
+	buf := d.readBuf(vorbisReadFrames * st.channels)
 	idle := 0
 	var lastErr C.long
 	for st.budget <= 0 || len(mx.mono) < st.budget {

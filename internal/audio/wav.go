@@ -42,7 +42,7 @@ const (
 // decodeWAV reads a RIFF/WAVE file from f (positioned at its start) and
 // returns its mono mix at the file's rate, reading no more than the frames
 // the budget derived from maxSamples allows.
-func decodeWAV(f *os.File, maxSamples int) ([]float32, stats, error) {
+func decodeWAV(f *os.File, maxSamples int, d *Decoder) ([]float32, stats, error) {
 	st := stats{format: "wav"}
 	var size int64 = -1
 	if fi, err := f.Stat(); err == nil {
@@ -100,7 +100,7 @@ func decodeWAV(f *os.File, maxSamples int) ([]float32, stats, error) {
 				csize = size - pos
 			}
 			st.budget = sourceBudget(maxSamples, fm.rate)
-			mono, frames, err := readWAVData(f, fm, csize, st.budget)
+			mono, frames, err := readWAVData(f, fm, csize, st.budget, d)
 			st.sourceFrames = frames
 			if err != nil {
 				return nil, st, err
@@ -170,7 +170,7 @@ func parseWAVFormat(b []byte) (*wavFormat, error) {
 // readWAVData reads up to dataSize bytes of sample frames (at most budget
 // frames when budget > 0) and returns their mono mix and the number of
 // frames read. A short read ends the signal at the last complete frame.
-func readWAVData(r io.Reader, fm *wavFormat, dataSize int64, budget int) ([]float32, int, error) {
+func readWAVData(r io.Reader, fm *wavFormat, dataSize int64, budget int, d *Decoder) ([]float32, int, error) {
 	totalFrames := dataSize / int64(fm.blockAlign)
 	if budget > 0 && int64(budget) < totalFrames {
 		totalFrames = int64(budget)
@@ -185,7 +185,7 @@ func readWAVData(r io.Reader, fm *wavFormat, dataSize int64, budget int) ([]floa
 	}
 	raw := make([]byte, framesPerChunk*fm.blockAlign)
 	inter := make([]float32, framesPerChunk*fm.channels)
-	mx := mixer{channels: fm.channels, mono: make([]float32, 0, min(totalFrames, 1<<24))}
+	mx := mixer{channels: fm.channels, mono: d.monoBuf(int(min(totalFrames, 1<<24)))}
 	var done int64
 	for done < totalFrames {
 		want := min(int64(framesPerChunk), totalFrames-done)

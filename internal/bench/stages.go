@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/genrec/genrec/internal/audio"
-	"github.com/genrec/genrec/internal/dsp"
 	"github.com/genrec/genrec/internal/features"
 	"github.com/genrec/genrec/internal/params"
 	"github.com/genrec/genrec/internal/pipeline"
@@ -31,162 +30,15 @@ type Stage struct {
 	Note string `json:"note,omitempty"`
 }
 
-// stageNames are the stages in report order.
+// stageNames are the stages in report order; the feature stages between
+// stFeatures and stModel are named by features.Stage.
 const (
 	stLoad     = "load (decode + mix + resample)"
 	stDecode   = "decode + mix (libmpg123)"
 	stResample = "resample to 22,050 Hz (libsoxr)"
 	stFeatures = "features (Extractor.Extract, all 57 columns)"
-	stSTFT     = "STFT + power"
-	stMel      = "mel filterbank"
-	stMFCC     = "MFCC (dB + DCT)"
-	stChroma   = "chroma (tuning + filterbank)"
-	stTempo    = "tempo (onset envelope + tempogram)"
-	stMedian   = "HPSS median filters"
-	stISTFT    = "HPSS inverse STFT"
-	stOther    = "rest (spectral shape, RMS, ZCR, masks, statistics)"
 	stModel    = "model"
 )
-
-// stageKit holds the plans and buffers that time the feature stages one by
-// one with the public functions of internal/dsp and internal/features. The
-// Extractor composes the same functions (with private glue that is timed
-// only as part of the "rest"); a stage hook in the Extractor would make
-// this breakdown exact, and this file is where it would be used.
-type stageKit struct {
-	st     *dsp.STFT
-	mel    *dsp.Filterbank
-	chroma *dsp.Filterbank
-	dct    *dsp.DCT
-	tuner  *dsp.Tuner
-	tempo  *features.TempoEstimator
-	median *dsp.MedianScratch
-
-	spec                 []complex128
-	power, mag, melDB    []float64
-	melT, onset, chromaT []float64
-	mfcc, harm, perc     []float64
-	wave                 []float64
-}
-
-// newStageKit builds the plans of the recipe in internal/params.
-func newStageKit() (*stageKit, error) {
-	const sr = float64(params.SampleRate)
-	k := &stageKit{median: dsp.NewMedianScratch(params.NBins, params.HPSSKernel)}
-	var err error
-	if k.st, err = dsp.NewSTFT(params.NFFT, params.Hop); err != nil {
-		return nil, fmt.Errorf("stft plan: %w", err)
-	}
-	if k.mel, err = dsp.NewMelFilterbank(sr, params.NFFT, params.NMels, 0, sr/2); err != nil {
-		return nil, fmt.Errorf("mel filterbank: %w", err)
-	}
-	if k.chroma, err = dsp.NewChromaFilterbank(sr, params.NFFT, params.NChroma, 0,
-		params.ChromaCenterOctave, params.ChromaOctaveWidth); err != nil {
-		return nil, fmt.Errorf("chroma filterbank: %w", err)
-	}
-	if k.dct, err = dsp.NewDCT(params.NMels, params.NMFCC); err != nil {
-		return nil, fmt.Errorf("dct plan: %w", err)
-	}
-	if k.tuner, err = dsp.NewTuner(sr, params.NFFT, params.TuningFMin, params.TuningFMax,
-		params.TuningThreshold, params.TuningResolution, params.NChroma); err != nil {
-		return nil, fmt.Errorf("tuner: %w", err)
-	}
-	if k.tempo, err = features.NewTempoEstimator(params.SampleRate, params.Hop); err != nil {
-		return nil, fmt.Errorf("tempo estimator: %w", err)
-	}
-	return k, nil
-}
-
-// resize grows the buffers for a clip of m samples.
-func (k *stageKit) resize(m int) int {
-	frames, bins := k.st.Frames(m), params.NBins
-	k.spec = resized(k.spec, frames*bins)
-	k.power = resized(k.power, frames*bins)
-	k.mag = resized(k.mag, frames*bins)
-	k.harm = resized(k.harm, frames*bins)
-	k.perc = resized(k.perc, frames*bins)
-	k.melDB = resized(k.melDB, frames*params.NMels)
-	k.melT = resized(k.melT, frames*params.NMels)
-	k.chromaT = resized(k.chromaT, frames*params.NChroma)
-	k.mfcc = resized(k.mfcc, frames*params.NMFCC)
-	k.wave = resized(k.wave, m)
-	return frames
-}
-
-// resized returns s with length n, reallocating only when it is too small.
-func resized[T any](s []T, n int) []T {
-	if cap(s) < n {
-		return make([]T, n)
-	}
-	return s[:n]
-}
-
-// timeFeatures runs the feature stages of samples x one by one and adds
-// their wall times to acc.
-func (k *stageKit) timeFeatures(x []float32, acc map[string]time.Duration) error {
-	frames := k.resize(len(x))
-	bins := params.NBins
-	lap := stopwatch()
-
-	if _, err := k.st.Compute(k.spec, x); err != nil {
-		return fmt.Errorf("stft: %w", err)
-	}
-	dsp.Power(k.power, k.spec)
-	acc[stSTFT] += lap()
-
-	for t := 0; t < frames; t++ {
-		k.mel.Apply(k.melDB[t*params.NMels:(t+1)*params.NMels], k.power[t*bins:(t+1)*bins])
-	}
-	acc[stMel] += lap()
-
-	dsp.PowerToDB(k.melDB, k.melDB, 1, params.Amin, params.TopDB)
-	for t := 0; t < frames; t++ {
-		k.dct.Transform(k.mfcc[t*params.NMFCC:(t+1)*params.NMFCC], k.melDB[t*params.NMels:(t+1)*params.NMels])
-	}
-	acc[stMFCC] += lap()
-
-	tuning, err := k.tuner.Estimate(k.power, frames)
-	if err != nil {
-		return fmt.Errorf("tuning: %w", err)
-	}
-	if err := k.chroma.SetChromaTuning(params.SampleRate, params.NFFT, tuning,
-		params.ChromaCenterOctave, params.ChromaOctaveWidth); err != nil {
-		return fmt.Errorf("chroma filterbank: %w", err)
-	}
-	for t := 0; t < frames; t++ {
-		k.chroma.Apply(k.chromaT[t*params.NChroma:(t+1)*params.NChroma], k.power[t*bins:(t+1)*bins])
-	}
-	acc[stChroma] += lap()
-
-	for t := 0; t < frames; t++ {
-		for m, v := range k.melDB[t*params.NMels : (t+1)*params.NMels] {
-			k.melT[m*frames+t] = v
-		}
-	}
-	k.onset = features.OnsetStrengthAggregate(k.onset, k.melT, params.NMels, frames, features.OnsetMedian)
-	k.tempo.Estimate(k.onset)
-	acc[stTempo] += lap()
-
-	for i, v := range k.power {
-		k.mag[i] = math.Sqrt(v)
-	}
-	if err := dsp.MedianFilterCols(k.harm, k.mag, frames, bins, params.HPSSKernel, k.median); err != nil {
-		return fmt.Errorf("harmonic median: %w", err)
-	}
-	if err := dsp.MedianFilterRows(k.perc, k.mag, frames, bins, params.HPSSKernel, k.median); err != nil {
-		return fmt.Errorf("percussive median: %w", err)
-	}
-	acc[stMedian] += lap()
-
-	// The mask's values do not change the cost of the inverse; the
-	// filtered magnitudes stand in for it.
-	natural := min(len(x), (frames-1)*params.Hop)
-	if _, err := k.st.InverseMasked(k.wave[:natural], k.spec, k.harm, natural); err != nil {
-		return fmt.Errorf("inverse stft: %w", err)
-	}
-	acc[stISTFT] += lap()
-	return nil
-}
 
 // stopwatch returns a function that returns the time since it was last
 // called (or since stopwatch was called): the CPU time of the calling
@@ -210,29 +62,32 @@ func stopwatch() func() time.Duration {
 
 // measureStages times every stage on each of paths in turn on one core
 // (GOMAXPROCS 1 for the duration, the measuring goroutine locked to its
-// thread, times in thread CPU time) and returns the mean per analysable
-// clip, with the number of clips used and their mean analysed length.
-// tmp is a folder for the resampling probe's files.
+// thread) and returns the mean per analysable clip, with the number of
+// clips used and their mean analysed length. Loading, Extract as a whole
+// and the model are timed in thread CPU time. The feature stages are the
+// Extractor's own (features.Timings, monotonic time at the stage
+// boundaries inside Extract), scaled so that they add up to Extract's
+// thread CPU time: what other processes take from the thread is spread
+// over the stages in proportion. tmp is a folder for the resampling
+// probe's files.
 func measureStages(ctx context.Context, paths []string, w *pipeline.Worker, tmp string) ([]Stage, int, float64, error) {
 	prev := runtime.GOMAXPROCS(1)
 	defer runtime.GOMAXPROCS(prev)
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
 
-	kit, err := newStageKit()
-	if err != nil {
-		return nil, 0, 0, fmt.Errorf("stages: %w", err)
-	}
 	ext := features.NewExtractor()
+	var dec audio.Decoder
 	dst := make([]float64, len(features.Columns))
 	acc := map[string]time.Duration{}
+	var timings features.Timings
 	clips, samples, warm := 0, 0, false
 	for _, p := range paths {
 		if err := ctx.Err(); err != nil {
 			return nil, 0, 0, err
 		}
 		lap := stopwatch()
-		x, err := audio.Load(p, params.MaxSamples)
+		x, err := dec.Load(p, params.MaxSamples)
 		load := lap()
 		if err != nil || len(x) < max(params.MinSamples, features.MinSamples) {
 			continue // not analysable: the pipeline would give it the prior
@@ -242,18 +97,18 @@ func measureStages(ctx context.Context, paths []string, w *pipeline.Worker, tmp 
 			if _, err := ext.Extract(dst, x); err != nil {
 				continue
 			}
-			if err := kit.timeFeatures(x, map[string]time.Duration{}); err != nil {
-				return nil, 0, 0, fmt.Errorf("stages: %s: %w", p, err)
+			if x, err = dec.Load(p, params.MaxSamples); err != nil {
+				continue
 			}
 			warm = true
 		}
+		ext.Timings = &timings
 		lap()
-		if _, err := ext.Extract(dst, x); err != nil {
-			continue
-		}
+		_, err = ext.Extract(dst, x)
 		feat := lap()
-		if err := kit.timeFeatures(x, acc); err != nil {
-			return nil, 0, 0, fmt.Errorf("stages: %s: %w", p, err)
+		ext.Timings = nil
+		if err != nil {
+			continue
 		}
 		model, err := timeModel(w, dst)
 		if err != nil {
@@ -272,28 +127,27 @@ func measureStages(ctx context.Context, paths []string, w *pipeline.Worker, tmp 
 	if err != nil {
 		return nil, 0, 0, fmt.Errorf("stages: %w", err)
 	}
-	ms := func(name string) float64 { return float64(acc[name].Microseconds()) / 1e3 / float64(clips) }
+	perClip := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1e3 / float64(clips) }
+	ms := func(name string) float64 { return perClip(acc[name]) }
 	seconds := float64(samples) / float64(clips) / params.SampleRate
 	// The probe resamples 30 s; scale to the clips' mean length.
 	resampleMs := float64(resample.Microseconds()) / 1e3 * seconds / ClipSeconds
-	sub := []string{stSTFT, stMel, stMFCC, stChroma, stTempo, stMedian, stISTFT}
-	rest := ms(stFeatures)
-	for _, s := range sub {
-		rest -= ms(s)
-	}
 	stages := []Stage{
-		{Name: stLoad, Ms: ms(stLoad), Note: "audio.Load: the decoding floor"},
+		{Name: stLoad, Ms: ms(stLoad), Note: "audio.Decoder.Load, as the workers decode: the decoding floor"},
 		{Name: stDecode, Ms: max(0, ms(stLoad)-resampleMs), Part: "load", Note: "load minus the resampling probe"},
 		{Name: stResample, Ms: resampleMs, Part: "load",
 			Note: "probe: a 44.1 kHz mono WAV loaded minus the same bytes declared 22,050 Hz"},
-		{Name: stFeatures, Ms: ms(stFeatures), Note: "the Extractor as shipped"},
+		{Name: stFeatures, Ms: ms(stFeatures), Note: "the Extractor as shipped, with its stage clock running"},
 	}
-	for _, s := range sub {
-		stages = append(stages, Stage{Name: s, Ms: ms(s), Part: "features",
-			Note: "timed separately with the internal/dsp and internal/features functions the Extractor uses"})
+	scale := 0.0
+	if total := timings.Total(); total > 0 {
+		scale = float64(acc[stFeatures]) / float64(total)
+	}
+	for s := features.Stage(0); s < features.NumStages; s++ {
+		stages = append(stages, Stage{Name: s.String(), Ms: perClip(timings.Stages[s]) * scale, Part: "features",
+			Note: "the Extractor's own stage clock (features.Timings), scaled to Extract's thread CPU time"})
 	}
 	stages = append(stages,
-		Stage{Name: stOther, Ms: max(0, rest), Part: "features", Note: "features minus the stages above"},
 		Stage{Name: stModel, Ms: ms(stModel), Note: "Worker.Predict: column selection, scaler, classifier, prior shift"},
 	)
 	return stages, clips, seconds, nil

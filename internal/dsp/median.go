@@ -49,14 +49,16 @@ import (
 // the sign handled; the value is recovered exactly from its key). The line
 // is cut into blocks of size values; every window lies within two
 // consecutive blocks, the tail of the first and the head of the second.
-// Each block is sorted once (keys packed with their position, so one
-// 64-bit comparison orders them); for each pair the two sorted blocks are
-// merged, which gives each of their 2·size ≤ 64 values a rank, and a window
-// is a 64-bit mask of ranks. Sliding the window clears one bit and sets
-// another, and the median, the set bit with size/2 set bits below it, is
-// either the previous one or its nearest set neighbour above or below,
-// found with a population count and bit scans. The cost per output is a few
-// dozen simple operations, whatever the data.
+// Each block is sorted once, by a sorting network (keys packed with their
+// position, so one 64-bit comparison orders them); for each pair the two
+// sorted blocks are merged, which gives each of their 2·size ≤ 64 values a
+// rank, and a window is a 64-bit mask of ranks. Sliding the window clears
+// one bit and sets another, and the median, the set bit with size/2 set
+// bits below it, is either the previous one or its nearest set neighbour
+// above or below, depending only on whether the leaving and entering ranks
+// lie below or above it: comparisons and one bit scan each way, combined
+// without branches. The cost per output is a few dozen simple operations,
+// whatever the data.
 //
 // float64 data and larger windows keep the window sorted and update it at
 // each step by shifting the values between the leaving and the entering
@@ -111,10 +113,10 @@ type MedianScratch struct {
 	rowOff []int     // MedianFilterColsRing: ring offset of each line value
 
 	// The block-pair method: the two sorted blocks of a pair, each
-	// followed by sentinels; the rank bit of each slot; the key of each
-	// rank.
+	// followed by sentinels; the rank of each slot in the merged pair; the
+	// key of each rank.
 	a, b  [medianSlots]uint64
-	bits  [medianSlots]uint64
+	rank  [medianSlots]uint8
 	ranks [2 * maxBlockWindow]uint32
 }
 
@@ -410,66 +412,279 @@ func keyValue32(k uint32) float32 {
 
 // sortBlock writes the keys of blk (at most maxBlockWindow), each packed
 // above its rank-bit slot (slot0, slot0+1, … in the order of blk), into
-// items in increasing order. It is a branch-free merge sort: blk is padded
-// with sentinels to 32 values, sorted in runs of four by a sorting network,
-// and the runs merged pairwise three times, each merge filling its output
-// from both ends at once (two independent chains). Insertion sort, the
-// obvious choice for so few values, mispredicts a branch for nearly every
-// value.
+// items[0…31] in increasing order, followed by sentinels up to 32 values.
+// It is Batcher's odd–even merge sorting network for 32 values (191
+// comparators in 15 layers), written out layer by layer on 32 local
+// variables: no branch depends on the data, the comparators of a layer are
+// independent so the processor overlaps them, and most values stay in
+// registers. (A merge sort waits on each comparison before it can load the
+// next value; insertion sort mispredicts a branch for nearly every value.)
+// The comparator list was generated from Batcher's recursive construction;
+// TestSortBlock checks the result against a sort.
 func sortBlock(items *[medianSlots]uint64, blk []uint32, slot0 int) {
 	const n = maxBlockWindow
-	var x, y [n]uint64
+	x := (*[n]uint64)(items[:n])
 	for i := len(blk); i < n; i++ {
 		x[i] = medianSentinel
 	}
 	for i, k := range blk {
 		x[i&(n-1)] = uint64(k)<<32 | uint64(slot0+i)
 	}
-	for i := 0; i < n; i += 4 {
-		a, b, c, d := x[i&(n-1)], x[(i+1)&(n-1)], x[(i+2)&(n-1)], x[(i+3)&(n-1)]
-		a, b = min(a, b), max(a, b)
-		c, d = min(c, d), max(c, d)
-		a, c = min(a, c), max(a, c)
-		b, d = min(b, d), max(b, d)
-		b, c = min(b, c), max(b, c)
-		x[i&(n-1)], x[(i+1)&(n-1)], x[(i+2)&(n-1)], x[(i+3)&(n-1)] = a, b, c, d
-	}
-	mergeRuns(&y, &x, 4)
-	mergeRuns(&x, &y, 8)
-	mergeRuns(&y, &x, 16)
-	copy(items[:len(blk)], y[:])
-}
-
-// mergeRuns merges each pair of adjacent sorted runs of m values of src
-// into a sorted run of 2m values of dst. The front half of each output run
-// takes the smaller head and the back half the larger tail; ties go to the
-// first run at the front and to the second at the back, which orders equal
-// values consistently (first run before second) so that the two halves
-// partition the values exactly.
-func mergeRuns(dst, src *[maxBlockWindow]uint64, m int) {
-	const mask = maxBlockWindow - 1
-	for s := 0; s < maxBlockWindow; s += 2 * m {
-		i, j := s, s+m           // heads
-		ii, jj := s+m-1, s+2*m-1 // tails
-		for k := 0; k < m; k++ {
-			x, y := src[i&mask], src[j&mask]
-			t := 0
-			if x <= y {
-				t = 1
-			}
-			dst[(s+k)&mask] = min(x, y)
-			i += t
-			j += 1 - t
-			x, y = src[ii&mask], src[jj&mask]
-			t = 0
-			if x > y {
-				t = 1
-			}
-			dst[(s+2*m-1-k)&mask] = max(x, y)
-			ii -= t
-			jj -= 1 - t
-		}
-	}
+	x0 := x[0]
+	x1 := x[1]
+	x2 := x[2]
+	x3 := x[3]
+	x4 := x[4]
+	x5 := x[5]
+	x6 := x[6]
+	x7 := x[7]
+	x8 := x[8]
+	x9 := x[9]
+	x10 := x[10]
+	x11 := x[11]
+	x12 := x[12]
+	x13 := x[13]
+	x14 := x[14]
+	x15 := x[15]
+	x16 := x[16]
+	x17 := x[17]
+	x18 := x[18]
+	x19 := x[19]
+	x20 := x[20]
+	x21 := x[21]
+	x22 := x[22]
+	x23 := x[23]
+	x24 := x[24]
+	x25 := x[25]
+	x26 := x[26]
+	x27 := x[27]
+	x28 := x[28]
+	x29 := x[29]
+	x30 := x[30]
+	x31 := x[31]
+	x0, x1 = min(x0, x1), max(x0, x1)
+	x2, x3 = min(x2, x3), max(x2, x3)
+	x4, x5 = min(x4, x5), max(x4, x5)
+	x6, x7 = min(x6, x7), max(x6, x7)
+	x8, x9 = min(x8, x9), max(x8, x9)
+	x10, x11 = min(x10, x11), max(x10, x11)
+	x12, x13 = min(x12, x13), max(x12, x13)
+	x14, x15 = min(x14, x15), max(x14, x15)
+	x16, x17 = min(x16, x17), max(x16, x17)
+	x18, x19 = min(x18, x19), max(x18, x19)
+	x20, x21 = min(x20, x21), max(x20, x21)
+	x22, x23 = min(x22, x23), max(x22, x23)
+	x24, x25 = min(x24, x25), max(x24, x25)
+	x26, x27 = min(x26, x27), max(x26, x27)
+	x28, x29 = min(x28, x29), max(x28, x29)
+	x30, x31 = min(x30, x31), max(x30, x31)
+	x0, x2 = min(x0, x2), max(x0, x2)
+	x1, x3 = min(x1, x3), max(x1, x3)
+	x4, x6 = min(x4, x6), max(x4, x6)
+	x5, x7 = min(x5, x7), max(x5, x7)
+	x8, x10 = min(x8, x10), max(x8, x10)
+	x9, x11 = min(x9, x11), max(x9, x11)
+	x12, x14 = min(x12, x14), max(x12, x14)
+	x13, x15 = min(x13, x15), max(x13, x15)
+	x16, x18 = min(x16, x18), max(x16, x18)
+	x17, x19 = min(x17, x19), max(x17, x19)
+	x20, x22 = min(x20, x22), max(x20, x22)
+	x21, x23 = min(x21, x23), max(x21, x23)
+	x24, x26 = min(x24, x26), max(x24, x26)
+	x25, x27 = min(x25, x27), max(x25, x27)
+	x28, x30 = min(x28, x30), max(x28, x30)
+	x29, x31 = min(x29, x31), max(x29, x31)
+	x1, x2 = min(x1, x2), max(x1, x2)
+	x5, x6 = min(x5, x6), max(x5, x6)
+	x0, x4 = min(x0, x4), max(x0, x4)
+	x3, x7 = min(x3, x7), max(x3, x7)
+	x9, x10 = min(x9, x10), max(x9, x10)
+	x13, x14 = min(x13, x14), max(x13, x14)
+	x8, x12 = min(x8, x12), max(x8, x12)
+	x11, x15 = min(x11, x15), max(x11, x15)
+	x17, x18 = min(x17, x18), max(x17, x18)
+	x21, x22 = min(x21, x22), max(x21, x22)
+	x16, x20 = min(x16, x20), max(x16, x20)
+	x19, x23 = min(x19, x23), max(x19, x23)
+	x25, x26 = min(x25, x26), max(x25, x26)
+	x29, x30 = min(x29, x30), max(x29, x30)
+	x24, x28 = min(x24, x28), max(x24, x28)
+	x27, x31 = min(x27, x31), max(x27, x31)
+	x2, x6 = min(x2, x6), max(x2, x6)
+	x1, x5 = min(x1, x5), max(x1, x5)
+	x10, x14 = min(x10, x14), max(x10, x14)
+	x9, x13 = min(x9, x13), max(x9, x13)
+	x0, x8 = min(x0, x8), max(x0, x8)
+	x7, x15 = min(x7, x15), max(x7, x15)
+	x18, x22 = min(x18, x22), max(x18, x22)
+	x17, x21 = min(x17, x21), max(x17, x21)
+	x26, x30 = min(x26, x30), max(x26, x30)
+	x25, x29 = min(x25, x29), max(x25, x29)
+	x16, x24 = min(x16, x24), max(x16, x24)
+	x23, x31 = min(x23, x31), max(x23, x31)
+	x2, x4 = min(x2, x4), max(x2, x4)
+	x3, x5 = min(x3, x5), max(x3, x5)
+	x10, x12 = min(x10, x12), max(x10, x12)
+	x11, x13 = min(x11, x13), max(x11, x13)
+	x18, x20 = min(x18, x20), max(x18, x20)
+	x19, x21 = min(x19, x21), max(x19, x21)
+	x26, x28 = min(x26, x28), max(x26, x28)
+	x27, x29 = min(x27, x29), max(x27, x29)
+	x0, x16 = min(x0, x16), max(x0, x16)
+	x15, x31 = min(x15, x31), max(x15, x31)
+	x1, x2 = min(x1, x2), max(x1, x2)
+	x3, x4 = min(x3, x4), max(x3, x4)
+	x5, x6 = min(x5, x6), max(x5, x6)
+	x9, x10 = min(x9, x10), max(x9, x10)
+	x11, x12 = min(x11, x12), max(x11, x12)
+	x13, x14 = min(x13, x14), max(x13, x14)
+	x17, x18 = min(x17, x18), max(x17, x18)
+	x19, x20 = min(x19, x20), max(x19, x20)
+	x21, x22 = min(x21, x22), max(x21, x22)
+	x25, x26 = min(x25, x26), max(x25, x26)
+	x27, x28 = min(x27, x28), max(x27, x28)
+	x29, x30 = min(x29, x30), max(x29, x30)
+	x4, x12 = min(x4, x12), max(x4, x12)
+	x2, x10 = min(x2, x10), max(x2, x10)
+	x6, x14 = min(x6, x14), max(x6, x14)
+	x1, x9 = min(x1, x9), max(x1, x9)
+	x5, x13 = min(x5, x13), max(x5, x13)
+	x3, x11 = min(x3, x11), max(x3, x11)
+	x20, x28 = min(x20, x28), max(x20, x28)
+	x18, x26 = min(x18, x26), max(x18, x26)
+	x22, x30 = min(x22, x30), max(x22, x30)
+	x17, x25 = min(x17, x25), max(x17, x25)
+	x21, x29 = min(x21, x29), max(x21, x29)
+	x19, x27 = min(x19, x27), max(x19, x27)
+	x4, x8 = min(x4, x8), max(x4, x8)
+	x6, x10 = min(x6, x10), max(x6, x10)
+	x5, x9 = min(x5, x9), max(x5, x9)
+	x7, x11 = min(x7, x11), max(x7, x11)
+	x20, x24 = min(x20, x24), max(x20, x24)
+	x22, x26 = min(x22, x26), max(x22, x26)
+	x21, x25 = min(x21, x25), max(x21, x25)
+	x23, x27 = min(x23, x27), max(x23, x27)
+	x2, x4 = min(x2, x4), max(x2, x4)
+	x6, x8 = min(x6, x8), max(x6, x8)
+	x10, x12 = min(x10, x12), max(x10, x12)
+	x3, x5 = min(x3, x5), max(x3, x5)
+	x7, x9 = min(x7, x9), max(x7, x9)
+	x11, x13 = min(x11, x13), max(x11, x13)
+	x18, x20 = min(x18, x20), max(x18, x20)
+	x22, x24 = min(x22, x24), max(x22, x24)
+	x26, x28 = min(x26, x28), max(x26, x28)
+	x19, x21 = min(x19, x21), max(x19, x21)
+	x23, x25 = min(x23, x25), max(x23, x25)
+	x27, x29 = min(x27, x29), max(x27, x29)
+	x1, x2 = min(x1, x2), max(x1, x2)
+	x3, x4 = min(x3, x4), max(x3, x4)
+	x5, x6 = min(x5, x6), max(x5, x6)
+	x7, x8 = min(x7, x8), max(x7, x8)
+	x9, x10 = min(x9, x10), max(x9, x10)
+	x11, x12 = min(x11, x12), max(x11, x12)
+	x13, x14 = min(x13, x14), max(x13, x14)
+	x17, x18 = min(x17, x18), max(x17, x18)
+	x19, x20 = min(x19, x20), max(x19, x20)
+	x21, x22 = min(x21, x22), max(x21, x22)
+	x23, x24 = min(x23, x24), max(x23, x24)
+	x25, x26 = min(x25, x26), max(x25, x26)
+	x27, x28 = min(x27, x28), max(x27, x28)
+	x29, x30 = min(x29, x30), max(x29, x30)
+	x8, x24 = min(x8, x24), max(x8, x24)
+	x4, x20 = min(x4, x20), max(x4, x20)
+	x12, x28 = min(x12, x28), max(x12, x28)
+	x2, x18 = min(x2, x18), max(x2, x18)
+	x10, x26 = min(x10, x26), max(x10, x26)
+	x6, x22 = min(x6, x22), max(x6, x22)
+	x14, x30 = min(x14, x30), max(x14, x30)
+	x1, x17 = min(x1, x17), max(x1, x17)
+	x9, x25 = min(x9, x25), max(x9, x25)
+	x5, x21 = min(x5, x21), max(x5, x21)
+	x13, x29 = min(x13, x29), max(x13, x29)
+	x3, x19 = min(x3, x19), max(x3, x19)
+	x11, x27 = min(x11, x27), max(x11, x27)
+	x7, x23 = min(x7, x23), max(x7, x23)
+	x8, x16 = min(x8, x16), max(x8, x16)
+	x12, x20 = min(x12, x20), max(x12, x20)
+	x10, x18 = min(x10, x18), max(x10, x18)
+	x14, x22 = min(x14, x22), max(x14, x22)
+	x9, x17 = min(x9, x17), max(x9, x17)
+	x13, x21 = min(x13, x21), max(x13, x21)
+	x11, x19 = min(x11, x19), max(x11, x19)
+	x15, x23 = min(x15, x23), max(x15, x23)
+	x4, x8 = min(x4, x8), max(x4, x8)
+	x12, x16 = min(x12, x16), max(x12, x16)
+	x20, x24 = min(x20, x24), max(x20, x24)
+	x6, x10 = min(x6, x10), max(x6, x10)
+	x14, x18 = min(x14, x18), max(x14, x18)
+	x22, x26 = min(x22, x26), max(x22, x26)
+	x5, x9 = min(x5, x9), max(x5, x9)
+	x13, x17 = min(x13, x17), max(x13, x17)
+	x21, x25 = min(x21, x25), max(x21, x25)
+	x7, x11 = min(x7, x11), max(x7, x11)
+	x15, x19 = min(x15, x19), max(x15, x19)
+	x23, x27 = min(x23, x27), max(x23, x27)
+	x2, x4 = min(x2, x4), max(x2, x4)
+	x6, x8 = min(x6, x8), max(x6, x8)
+	x10, x12 = min(x10, x12), max(x10, x12)
+	x14, x16 = min(x14, x16), max(x14, x16)
+	x18, x20 = min(x18, x20), max(x18, x20)
+	x22, x24 = min(x22, x24), max(x22, x24)
+	x26, x28 = min(x26, x28), max(x26, x28)
+	x3, x5 = min(x3, x5), max(x3, x5)
+	x7, x9 = min(x7, x9), max(x7, x9)
+	x11, x13 = min(x11, x13), max(x11, x13)
+	x15, x17 = min(x15, x17), max(x15, x17)
+	x19, x21 = min(x19, x21), max(x19, x21)
+	x23, x25 = min(x23, x25), max(x23, x25)
+	x27, x29 = min(x27, x29), max(x27, x29)
+	x1, x2 = min(x1, x2), max(x1, x2)
+	x3, x4 = min(x3, x4), max(x3, x4)
+	x5, x6 = min(x5, x6), max(x5, x6)
+	x7, x8 = min(x7, x8), max(x7, x8)
+	x9, x10 = min(x9, x10), max(x9, x10)
+	x11, x12 = min(x11, x12), max(x11, x12)
+	x13, x14 = min(x13, x14), max(x13, x14)
+	x15, x16 = min(x15, x16), max(x15, x16)
+	x17, x18 = min(x17, x18), max(x17, x18)
+	x19, x20 = min(x19, x20), max(x19, x20)
+	x21, x22 = min(x21, x22), max(x21, x22)
+	x23, x24 = min(x23, x24), max(x23, x24)
+	x25, x26 = min(x25, x26), max(x25, x26)
+	x27, x28 = min(x27, x28), max(x27, x28)
+	x29, x30 = min(x29, x30), max(x29, x30)
+	x[0] = x0
+	x[1] = x1
+	x[2] = x2
+	x[3] = x3
+	x[4] = x4
+	x[5] = x5
+	x[6] = x6
+	x[7] = x7
+	x[8] = x8
+	x[9] = x9
+	x[10] = x10
+	x[11] = x11
+	x[12] = x12
+	x[13] = x13
+	x[14] = x14
+	x[15] = x15
+	x[16] = x16
+	x[17] = x17
+	x[18] = x18
+	x[19] = x19
+	x[20] = x20
+	x[21] = x21
+	x[22] = x22
+	x[23] = x23
+	x[24] = x24
+	x[25] = x25
+	x[26] = x26
+	x[27] = x27
+	x[28] = x28
+	x[29] = x29
+	x[30] = x30
+	x[31] = x31
 }
 
 // blockPairs writes the running medians of the n = len(out) values of line
@@ -496,7 +711,7 @@ func (s *MedianScratch) blockPairsFilled(out []float32, line []uint32, size int)
 	for i := size; i < len(a); i++ {
 		a[i], b[i] = medianSentinel, medianSentinel
 	}
-	bits, ranks := &s.bits, &s.ranks
+	rank, ranks := &s.rank, &s.ranks
 	slotA, slotB := 0, size
 	sortBlock(a, line[:size], slotA)
 	for base := 0; base < n; base += size {
@@ -514,7 +729,7 @@ func (s *MedianScratch) blockPairsFilled(out []float32, line []uint32, size int)
 				t = 1
 			}
 			x = min(x, y)
-			bits[x&(medianSlots-1)] = 1 << uint(lo)
+			rank[x&(medianSlots-1)] = uint8(lo)
 			ranks[lo&(2*maxBlockWindow-1)] = uint32(x >> 32)
 			ia += t
 			ib += 1 - t
@@ -525,23 +740,16 @@ func (s *MedianScratch) blockPairsFilled(out []float32, line []uint32, size int)
 				t = 1
 			}
 			x = max(x, y)
-			bits[x&(medianSlots-1)] = 1 << uint(hi)
+			rank[x&(medianSlots-1)] = uint8(hi)
 			ranks[hi&(2*maxBlockWindow-1)] = uint32(x >> 32)
 			ja -= t
 			jb -= 1 - t
 		}
 		var mask uint64
 		for i := slotA; i < slotA+size; i++ {
-			mask |= bits[i&(medianSlots-1)]
+			mask |= 1 << (rank[i&(medianSlots-1)] & 63)
 		}
-		p := selectBit(mask, h)
-		out[base] = keyValue32(ranks[p&(2*maxBlockWindow-1)])
-		m := min(size, n-base)
-		for r := 1; r < m; r++ {
-			mask = mask&^bits[(slotA+r-1)&(medianSlots-1)] | bits[(slotB+r-1)&(medianSlots-1)]
-			p = nextMedianBit(mask, p, h)
-			out[base+r] = keyValue32(ranks[p&(2*maxBlockWindow-1)])
-		}
+		slideMedians(out[base:base+min(size, n-base)], rank, ranks, mask, selectBit(mask, h), slotA, slotB)
 		a, b = b, a
 		slotA, slotB = slotB, slotA
 	}
@@ -564,21 +772,37 @@ func selectBit(m uint64, j int) int {
 	return pos + int(1-(m&1)) + j
 }
 
-// nextMedianBit returns the position of set bit number h of m, given the
-// position p of set bit number h of the mask before one bit was cleared
-// and another set: p if it is still set with h set bits below it, else the
-// nearest set bit above or below p.
-func nextMedianBit(m uint64, p, h int) int {
-	low := m & (1<<uint(p) - 1)
-	below := bits.OnesCount64(low)
-	q := p + 1 + bits.TrailingZeros64(m>>uint(p+1))
-	if below > h {
-		q = 63 - bits.LeadingZeros64(low)
+// slideMedians writes the medians of the windows of one block pair to out:
+// out[0] that of the window of the slots slotA … slotA+size−1, whose rank
+// mask is mask and whose median has rank p, and out[r] that of the window
+// slid by r (slot slotA+r−1 leaves, slot slotB+r−1 enters). rank holds the
+// rank of each slot's value in the merged pair and keys the key of each
+// rank.
+//
+// The median's rank moves to the next set bit above when the leaving value
+// is at or below it and the entering one above, to the next set bit below
+// in the mirror case, and stays otherwise: a few comparisons and one bit
+// scan each way, chosen without branches (the direction is as random as
+// the data). It is a function of its own so that its few variables stay in
+// registers.
+func slideMedians(out []float32, rank *[medianSlots]uint8, keys *[2 * maxBlockWindow]uint32, mask uint64, p, slotA, slotB int) {
+	if len(out) == 0 {
+		return
 	}
-	if below == h && m>>uint(p)&1 != 0 {
-		q = p
+	out[0] = keyValue32(keys[p&(2*maxBlockWindow-1)])
+	for r := 1; r < len(out); r++ {
+		ra := int(rank[(slotA+r-1)&(medianSlots-1)])
+		rb := int(rank[(slotB+r-1)&(medianSlots-1)])
+		mask = mask&^(1<<uint(ra&63)) | 1<<uint(rb&63)
+		up := p + 1 + bits.TrailingZeros64(mask>>uint((p+1)&63))
+		down := 63 - bits.LeadingZeros64(mask&(1<<uint(p&63)-1))
+		// All ones when the median moves up (ra ≤ p < rb) or down
+		// (rb < p ≤ ra); the two exclude each other.
+		toUp := (ra - p - 1) >> 63 & ((p - rb) >> 63)
+		toDown := (rb - p) >> 63 &^ ((ra - p) >> 63)
+		p += (up-p)&toUp + (down-p)&toDown
+		out[r] = keyValue32(keys[p&(2*maxBlockWindow-1)])
 	}
-	return q
 }
 
 // sortedWindow writes the running medians of the n = len(out) values of

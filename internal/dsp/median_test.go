@@ -410,3 +410,82 @@ func TestMedianFilterColsRing(t *testing.T) {
 		t.Error("rows beyond the matrix: no error")
 	}
 }
+
+// BenchmarkMedianHPSS32 is the separation's median filtering of one 30-s
+// clip as internal/features does it: the percussive filter (31 bins along
+// frequency) on each of 1293 frames of 1025 float32 magnitudes as it is
+// computed, and the harmonic one (31 frames along time) on chunks of 248
+// frames from a ring of 278.
+func BenchmarkMedianHPSS32(b *testing.B) {
+	const bins, frames, size, chunk = 1025, 1293, 31, 248
+	const ringRows = chunk + size - 1
+	rng := rand.New(rand.NewSource(8))
+	src := make([]float32, frames*bins)
+	for i := range src {
+		src[i] = float32(math.Abs(rng.NormFloat64()))
+	}
+	ring := make([]float32, ringRows*bins)
+	perc := make([]float32, ringRows*bins)
+	harm := make([]float32, chunk*bins)
+	s := NewMedianScratch(bins, size)
+	after := size - 1 - size/2
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		next := 0
+		for t := 0; t < frames; t++ {
+			slot := t % ringRows
+			row := ring[slot*bins : (slot+1)*bins]
+			copy(row, src[t*bins:(t+1)*bins])
+			if err := MedianFilterRows(perc[slot*bins:(slot+1)*bins], row, 1, bins, size, s); err != nil {
+				b.Fatal(err)
+			}
+			for next < frames {
+				n := min(chunk, frames-next)
+				if t+1 < min(frames, next+n+after) {
+					break
+				}
+				if err := MedianFilterColsRing(harm[:n*bins], ring, ringRows, frames, bins, next, n, size, s); err != nil {
+					b.Fatal(err)
+				}
+				next += n
+			}
+		}
+	}
+}
+
+// TestSortBlock checks the sorting network of the block-pair method against
+// a sort, on blocks of every length with random keys, many ties, and 0–1
+// inputs (a comparator network that sorts every 0–1 input sorts every
+// input; these are a random sample of them).
+func TestSortBlock(t *testing.T) {
+	rng := rand.New(rand.NewSource(12))
+	var items [medianSlots]uint64
+	for trial := 0; trial < 20000; trial++ {
+		n := 1 + rng.Intn(maxBlockWindow)
+		blk := make([]uint32, n)
+		for i := range blk {
+			switch trial % 3 {
+			case 0:
+				blk[i] = rng.Uint32()
+			case 1:
+				blk[i] = uint32(rng.Intn(4))
+			default:
+				blk[i] = uint32(rng.Intn(2)) << 31
+			}
+		}
+		slot0 := rng.Intn(medianSlots - maxBlockWindow)
+		want := make([]uint64, maxBlockWindow)
+		for i := range want {
+			want[i] = medianSentinel
+		}
+		for i, k := range blk {
+			want[i] = uint64(k)<<32 | uint64(slot0+i)
+		}
+		slices.Sort(want)
+		sortBlock(&items, blk, slot0)
+		if !slices.Equal(items[:maxBlockWindow], want) {
+			t.Fatalf("trial %d, %d keys: got %x, want %x", trial, n, items[:maxBlockWindow], want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package features
 import (
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/genrec/genrec/internal/dsp"
 	"github.com/genrec/genrec/internal/params"
@@ -19,6 +20,11 @@ import (
 // still needs are kept, in rings of ringFrames frames; the STFT itself is
 // never held for the whole clip.
 type Extractor struct {
+	// Timings, when set, receives the time of each stage of every later
+	// Extract (see Timings); nil, the default, costs nothing.
+	Timings  *Timings
+	lastMark time.Time // the previous stage boundary
+
 	stft   *dsp.STFT
 	mel    *dsp.Filterbank
 	chroma *dsp.Filterbank
@@ -148,6 +154,7 @@ func grow[T any](s []T, n int) []T {
 // params.MaxSamples themselves if they want to. It fails for inputs shorter
 // than MinSamples or containing NaN or infinite values.
 func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error) {
+	e.startTiming()
 	if dst == nil {
 		dst = make([]float64, len(Columns))
 	} else if len(dst) != len(Columns) {
@@ -172,6 +179,7 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	if params.HPSSMargin != 1 {
 		clear(e.wave2[:m])
 	}
+	e.mark(StageSetup)
 	const after = params.HPSSKernel - 1 - params.HPSSKernel/2 // frames a window reaches ahead
 	next := 0                                                 // first frame not yet separated
 	for t := 0; t < frames; t++ {
@@ -188,11 +196,13 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 		}
 	}
 	e.separationStats(dst, samples, frames, natural)
+	e.mark(StageInverse)
 
 	dsp.PowerToDB(e.melDB, e.melDB, 1, params.Amin, params.TopDB)
 	for t := 0; t < frames; t++ {
 		e.dct.Transform(e.mfccT[t*params.NMFCC:(t+1)*params.NMFCC], e.melDB[t*params.NMels:(t+1)*params.NMels])
 	}
+	e.mark(StageMFCC)
 
 	// Chroma with the estimated tuning.
 	if err := e.chromagram(frames); err != nil {
@@ -201,6 +211,7 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 
 	// Time-domain features.
 	e.timeDomain(samples, frames)
+	e.mark(StageTimeDomain)
 
 	dst[colChroma], dst[colChroma+1] = meanVar(e.chromaT)
 	dst[colRMS], dst[colRMS+1] = meanVar(e.rms)
@@ -211,7 +222,9 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	for i := 0; i < params.NMFCC; i++ {
 		dst[colMFCC+2*i], dst[colMFCC+2*i+1] = meanVarStrided(e.mfccT, i, params.NMFCC)
 	}
+	e.mark(StageStats)
 	dst[colTempo] = e.tempo(frames)
+	e.mark(StageTempo)
 	return dst, nil
 }
 
@@ -234,13 +247,18 @@ func (e *Extractor) analyseFrame(samples []float32, t int) {
 		mag[k] = mg
 		m32[k] = float32(mg)
 	}
+	e.mark(StageSTFT)
 	var total float64
 	e.centroid[t], e.bandwidth[t], total = spectralShape(mag, e.freqs, params.BandwidthPower)
 	e.rolloff[t] = rolloffOf(mag, e.freqs, params.RolloffPercent, total)
+	e.mark(StageSpectral)
 	e.mel.Apply(e.melDB[t*params.NMels:(t+1)*params.NMels], p)
+	e.mark(StageMel)
 	e.tuner.AddFrame(p)
+	e.mark(StageTuning)
 	// One frame is one row: this cannot fail.
 	_ = dsp.MedianFilterRows(e.percRing[slot*bins:(slot+1)*bins], m32, 1, bins, params.HPSSKernel, e.median)
+	e.mark(StagePercussive)
 }
 
 // allocate grows the buffers for a clip of m samples and the given frames.
@@ -267,7 +285,9 @@ func (e *Extractor) allocate(frames, m int) {
 // rounding moves the chroma statistics by less than 1e-7, relative.)
 func (e *Extractor) chromagram(frames int) error {
 	bins := params.NBins
-	err := e.chroma.SetChromaTuning(params.SampleRate, params.NFFT, e.tuner.Result(),
+	tuning := e.tuner.Result()
+	e.mark(StageTuning)
+	err := e.chroma.SetChromaTuning(params.SampleRate, params.NFFT, tuning,
 		params.ChromaCenterOctave, params.ChromaOctaveWidth)
 	if err != nil {
 		return fmt.Errorf("features: chroma filterbank: %w", err)
@@ -288,6 +308,7 @@ func (e *Extractor) chromagram(frames int) error {
 			}
 		}
 	}
+	e.mark(StageChroma)
 	return nil
 }
 

@@ -145,3 +145,60 @@ func TestSpectralShapeKnown(t *testing.T) {
 		t.Errorf("meanVar %g %g", m, v)
 	}
 }
+
+// TestExtractTimings checks that timing the stages changes no value,
+// allocates nothing and accounts for every stage.
+func TestExtractTimings(t *testing.T) {
+	x := noise(5*params.SampleRate, 5, 0.3)
+	plain, err := NewExtractor().Extract(nil, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewExtractor()
+	var tm Timings
+	e.Timings = &tm
+	timed, err := e.Extract(nil, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range plain {
+		if plain[i] != timed[i] {
+			t.Errorf("%s: %g timed, %g untimed", Columns[i], timed[i], plain[i])
+		}
+	}
+	dst := make([]float64, len(Columns))
+	allocs := testing.AllocsPerRun(2, func() {
+		if _, err := e.Extract(dst, x); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("timed Extract allocates %g times per call", allocs)
+	}
+	if tm.Clips != 4 { // one call, and AllocsPerRun's warm-up and two runs
+		t.Errorf("Clips = %d, want 4", tm.Clips)
+	}
+	for s := Stage(0); s < NumStages; s++ {
+		if tm.Stages[s] <= 0 {
+			t.Errorf("stage %q took %v", s, tm.Stages[s])
+		}
+		if s.String() == "" || s.String() == "unknown stage" {
+			t.Errorf("stage %d has no name", s)
+		}
+	}
+	if tm.Total() <= 0 {
+		t.Errorf("total %v", tm.Total())
+	}
+}
+
+// TestSoftMask2Half checks the separation's inlined mask against softMask.
+func TestSoftMask2Half(t *testing.T) {
+	vals := []float64{0, tinyFloat32 / 2, tinyFloat32, 1e-30, 1e-3, 0.5, 1, 3, 1024}
+	for _, x := range vals {
+		for _, r := range vals {
+			if got, want := softMask2Half(x, r), softMask(x, r, 2, 0.5); got != want {
+				t.Errorf("softMask2Half(%g, %g) = %g, softMask gives %g", x, r, got, want)
+			}
+		}
+	}
+}

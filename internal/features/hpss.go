@@ -38,6 +38,8 @@ func (e *Extractor) separateChunk(c0, n, frames, natural int) error {
 	if err := dsp.MedianFilterColsRing(harm, e.magRing, ringFrames, frames, bins, c0, n, params.HPSSKernel, e.median); err != nil {
 		return fmt.Errorf("features: harmonic median filter: %w", err)
 	}
+	e.mark(StageHarmonic)
+	defer e.mark(StageInverse)
 	masked := e.masked[:bins]
 	for i := 0; i < n; i++ {
 		t := c0 + i
@@ -46,8 +48,17 @@ func (e *Extractor) separateChunk(c0, n, frames, natural int) error {
 		h := harm[i*bins : (i+1)*bins]
 		p := e.percRing[slot*bins : (slot+1)*bins]
 		h, p, masked := h[:len(spec)], p[:len(spec)], masked[:len(spec)]
-		if params.HPSSMargin == 1 {
+		if params.HPSSMargin == 1 && params.HPSSPower == 2 {
 			// The masks sum to one; only the harmonic one is needed.
+			for k, v := range spec {
+				g := softMask2Half(float64(h[k]), float64(p[k]))
+				masked[k] = complex(real(v)*g, imag(v)*g)
+			}
+			e.stft.AddFrame(e.wave[:natural], masked, t)
+			continue
+		}
+		if params.HPSSMargin == 1 {
+			// The same with another power: the general mask.
 			for k, v := range spec {
 				g := softMask(float64(h[k]), float64(p[k]), params.HPSSPower, 0.5)
 				masked[k] = complex(real(v)*g, imag(v)*g)

@@ -6,13 +6,14 @@ import (
 )
 
 // GCPercent is the garbage collector's target that TuneGC sets. Each
-// worker holds about 65 MB of long-lived feature buffers (the whole-clip
-// spectrogram matrices of a 30-s clip) and turns over about 8 MB of
-// decoded audio per clip. With Go's default of 100 the heap may grow to
-// twice the buffers before a collection, which is what peak memory then
-// measures; 10 keeps it within a tenth of them. The cost is a collection
-// about once per clip and worker, cheap here because the big buffers hold
-// no pointers and are never scanned.
+// worker holds about 28 MB of long-lived buffers for a 30-s clip (the
+// feature extractor's rings and tracks, about 20 MB, and its decoder's
+// sample buffers, about 8 MB), all reused from clip to clip, so that a
+// clip produces almost no garbage. With Go's default of 100 the heap may
+// still grow to twice the live buffers before a collection, which is what
+// peak memory then measures; 10 keeps it within a tenth of them. The
+// collections are cheap: the big buffers hold no pointers and are never
+// scanned.
 const GCPercent = 10
 
 // TuneGC sets the garbage collector's target percentage to GCPercent,

@@ -75,11 +75,14 @@ type Stats struct {
 	Fallback int
 }
 
-// Worker analyses files one at a time with buffers of its own: the feature
-// extractor's scratch memory, grown to the longest clip it has seen, is
-// reused from file to file. A Worker is not safe for concurrent use; Run
+// Worker analyses files one at a time with buffers of its own: the
+// decoder's sample buffers and the feature extractor's scratch memory,
+// grown to the longest clip it has seen, are reused from file to file, so
+// that a clip costs no fresh memory (and no page faults) once the first
+// has been analysed. A Worker is not safe for concurrent use; Run
 // gives each goroutine its own.
 type Worker struct {
+	dec        audio.Decoder
 	ext        *features.Extractor
 	cols       []int // model feature j is features.Columns[cols[j]]
 	x          []float64
@@ -194,7 +197,7 @@ func (w *Worker) fallback() []float64 {
 // analyse decodes path and computes its feature vector, or the vectors of
 // its segments (only decodes it with decodeOnly).
 func (w *Worker) analyse(path string) ([]float64, [][]float64, int, error) {
-	samples, err := audio.Load(path, w.maxSamples)
+	samples, err := w.dec.Load(path, w.maxSamples) // valid until the next file
 	if err != nil {
 		return nil, nil, 0, err
 	}
