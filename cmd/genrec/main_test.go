@@ -9,19 +9,15 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/genrec/genrec/internal/sharedtest"
 )
 
 // sharedDir returns ../shared beside the checkout, or skips the test.
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("GENREC_SHARED")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "data", "gtzan", "train.csv")); err != nil {
-		t.Skipf("shared data not found at %s (set GENREC_SHARED): %v", dir, err)
-	}
-	return dir
+	sharedtest.Path(t, "data", "gtzan", "train.csv")
+	return sharedtest.Dir()
 }
 
 // genrec runs the command in-process and returns its exit code and output.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/genrec/genrec/internal/params"
+	"github.com/genrec/genrec/internal/sharedtest"
 )
 
 // TestMP3Tone checks length and spectral content of decoded mp3s of many
@@ -553,21 +554,9 @@ func TestConcurrent(t *testing.T) {
 	}
 }
 
-// sharedDir locates the project's shared data directory: $GENREC_SHARED,
-// or ../../../shared relative to this package.
-func sharedDir() string {
-	if d := os.Getenv("GENREC_SHARED"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "shared")
-}
-
 // TestGTZANClip checks a real GTZAN clip loads to librosa's length.
 func TestGTZANClip(t *testing.T) {
-	p := filepath.Join(sharedDir(), "data", "gtzan", "clips", "blues.00000.wav")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("GTZAN clip not available at %s (set GENREC_SHARED to the shared directory): %v", p, err)
-	}
+	p := sharedtest.Path(t, "data", "gtzan", "clips", "blues.00000.wav")
 	out, st, err := load(p, 0, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/genrec/genrec/internal/genre"
+	"github.com/genrec/genrec/internal/sharedtest"
 )
 
 func TestReadTable(t *testing.T) {
@@ -177,17 +178,11 @@ func TestFMAPrior(t *testing.T) {
 	}
 }
 
-// sharedDir locates /work/shared (env GENREC_SHARED or ../../../shared).
+// sharedDir returns the shared folder, skipping the test without it.
 func sharedDir(t *testing.T) string {
 	t.Helper()
-	dir := os.Getenv("GENREC_SHARED")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "data")); err != nil {
-		t.Skipf("shared data not found at %s (set GENREC_SHARED): %v", dir, err)
-	}
-	return dir
+	sharedtest.Path(t, "data")
+	return sharedtest.Dir()
 }
 
 func TestSharedData(t *testing.T) {

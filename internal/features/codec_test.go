@@ -13,21 +13,15 @@ import (
 	"github.com/genrec/genrec/internal/audio"
 	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/features"
+	"github.com/genrec/genrec/internal/sharedtest"
 )
 
 // sharedData returns ../shared/data beside the checkout (or
 // $GENREC_SHARED/data), skipping the test when it is absent.
 func sharedData(t *testing.T) string {
 	t.Helper()
-	root := os.Getenv("GENREC_SHARED")
-	if root == "" {
-		root = filepath.Join("..", "..", "..", "shared")
-	}
-	dir := filepath.Join(root, "data")
-	if _, err := os.Stat(filepath.Join(dir, "gtzan", "clips", "features.csv")); err != nil {
-		t.Skipf("GTZAN reference clips not found under %s (set GENREC_SHARED): %v", dir, err)
-	}
-	return dir
+	sharedtest.Path(t, "data", "gtzan", "clips", "features.csv")
+	return filepath.Join(sharedtest.Dir(), "data")
 }
 
 // codecDrift is one bitrate's drift of the mp3-path features from the WAV

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/genrec/genrec/internal/params"
+	"github.com/genrec/genrec/internal/sharedtest"
 )
 
 // implemented lists the columns that Extract computes and that
@@ -40,10 +41,7 @@ func tolerance(col string) (rel, abs float64) {
 
 // clipsDir returns the directory of the GTZAN reference clips, or "".
 func clipsDir() string {
-	if root := os.Getenv("GENREC_SHARED"); root != "" {
-		return filepath.Join(root, "data", "gtzan", "clips")
-	}
-	return filepath.Join("..", "..", "..", "shared", "data", "gtzan", "clips")
+	return filepath.Join(sharedtest.Dir(), "data", "gtzan", "clips")
 }
 
 // readWAV reads a 16-bit PCM mono WAV file as float32 samples (int16/32768)

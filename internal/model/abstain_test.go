@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"github.com/genrec/genrec/internal/genre"
 	"github.com/genrec/genrec/internal/model"
 	"github.com/genrec/genrec/internal/params"
+	"github.com/genrec/genrec/internal/sharedtest"
 	"github.com/genrec/genrec/internal/testaudio"
 	"github.com/genrec/genrec/models"
 )
@@ -142,10 +142,7 @@ func TestAbstentionOnNonMusic(t *testing.T) {
 	}
 	t.Log(tab.String())
 
-	shared := os.Getenv("GENREC_SHARED")
-	if shared == "" {
-		shared = filepath.Join("..", "..", "..", "shared")
-	}
+	shared := sharedtest.Dir()
 	var ds []float64
 	for _, split := range []string{"train.csv", "valid.csv"} {
 		tab, err := dataset.ReadTableFile(filepath.Join(shared, "data", "gtzan", split))

@@ -12,20 +12,15 @@ import (
 	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/genre"
 	"github.com/genrec/genrec/internal/metrics"
+	"github.com/genrec/genrec/internal/sharedtest"
 )
 
 // sharedDir locates the shared data directory (env GENREC_SHARED, else
 // ../../../shared) or skips the test.
 func sharedDir(t testing.TB) string {
 	t.Helper()
-	dir := os.Getenv("GENREC_SHARED")
-	if dir == "" {
-		dir = filepath.Join("..", "..", "..", "shared")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "data", "gtzan", "train.csv")); err != nil {
-		t.Skipf("skipping: GTZAN feature table not found under %s (set GENREC_SHARED to the shared directory): %v", dir, err)
-	}
-	return dir
+	sharedtest.Path(t, "data", "gtzan", "train.csv")
+	return sharedtest.Dir()
 }
 
 // gtzan is one split of the GTZAN feature table as model inputs.
