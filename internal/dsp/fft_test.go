@@ -75,7 +75,7 @@ func TestFFTKnown(t *testing.T) {
 
 func TestRFFTAgainstNaiveDFT(t *testing.T) {
 	rng := rand.New(rand.NewSource(2))
-	for _, n := range []int{2, 4, 8, 16, 64, 512, 2048} {
+	for _, n := range []int{2, 4, 8, 16, 32, 64, 128, 512, 2048, 4096} {
 		x := make([]float64, n)
 		xc := make([]complex128, n)
 		for i := range x {
@@ -97,6 +97,63 @@ func TestRFFTAgainstNaiveDFT(t *testing.T) {
 				t.Errorf("n=%d round trip sample %d: %g, want %g", n, i, back[i], x[i])
 				break
 			}
+		}
+	}
+}
+
+// TestRFFTSequenceAgainstNaiveDFT checks the inverse real transform of
+// arbitrary coefficients (not those of a real sequence's transform) against
+// the naive inverse DFT of their Hermitian extension, at every length class
+// of the plan (the fused paths for even log₂(n/2) ≥ 4 and the general one).
+func TestRFFTSequenceAgainstNaiveDFT(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for _, n := range []int{2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096} {
+		m := n / 2
+		spec := make([]complex128, m+1)
+		for i := range spec {
+			spec[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+		}
+		full := make([]complex128, n)
+		full[0] = complex(real(spec[0]), 0)
+		full[m] = complex(real(spec[m]), 0)
+		for k := 1; k < m; k++ {
+			full[k] = spec[k]
+			full[n-k] = cmplx.Conj(spec[k])
+		}
+		want := naiveDFT(full, true)
+		r, err := NewRFFT(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := r.Sequence(make([]float64, n), spec)
+		for i := range got {
+			if d := math.Abs(got[i] - real(want[i])); d > 1e-12*float64(n) {
+				t.Errorf("n=%d sample %d: %g, want %g", n, i, got[i], real(want[i]))
+				break
+			}
+		}
+	}
+}
+
+func TestRFFTInverseIgnoresEdgeImaginaryPartsSizes(t *testing.T) {
+	for _, n := range []int{8, 32, 2048} {
+		testRFFTInverseIgnoresEdgeImaginaryParts(t, n)
+	}
+}
+
+func testRFFTInverseIgnoresEdgeImaginaryParts(t *testing.T, n int) {
+	r, _ := NewRFFT(n)
+	spec := make([]complex128, n/2+1)
+	for i := range spec {
+		spec[i] = complex(float64(i%5), float64(i%3)-1)
+	}
+	spec[0], spec[n/2] = complex(1, 5), complex(4, -7)
+	a := r.Sequence(nil, spec)
+	spec[0], spec[n/2] = 1, 4
+	b := r.Sequence(nil, spec)
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-15 {
+			t.Fatalf("n=%d: imaginary parts of DC/Nyquist leak into sample %d: %g vs %g", n, i, a[i], b[i])
 		}
 	}
 }
@@ -169,5 +226,33 @@ func BenchmarkRFFT2048(b *testing.B) {
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		r.Coefficients(dst, x)
+	}
+}
+
+func BenchmarkIRFFT2048(b *testing.B) {
+	r, _ := NewRFFT(2048)
+	x := make([]complex128, 1025)
+	for i := range x {
+		x[i] = complex(math.Sin(float64(i)), math.Cos(float64(3*i)))
+	}
+	dst := make([]float64, 2048)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.Sequence(dst, x)
+	}
+}
+
+func BenchmarkFFT1024(b *testing.B) {
+	f, _ := NewFFT(1024)
+	x := make([]complex128, 1024)
+	for i := range x {
+		x[i] = complex(math.Sin(float64(i)), math.Cos(float64(3*i)))
+	}
+	dst := make([]complex128, 1024)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		f.Coefficients(dst, x)
 	}
 }
