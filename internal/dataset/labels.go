@@ -77,57 +77,16 @@ func readLabels(r io.Reader, canonical bool) (map[string]string, error) {
 	return labels, nil
 }
 
-// FMAPrior reads FMA's tracks.csv (header "subset,split,track_id,genre_top,
-// genres"; only the genre_top column is used, found by name) and returns the
-// genre_top counts normalised to sum to 1, in genre.Classes order. Rows with
-// an empty genre_top are skipped; an unknown genre is an error.
+// FMAPrior reads FMA's tracks.csv (see ReadFMATracks) and returns the
+// genre_top counts normalised to sum to 1, in genre.Classes order (see
+// FMAPriorOf). Tracks with an empty genre_top are skipped; an unknown genre
+// is an error.
 func FMAPrior(r io.Reader) ([genre.N]float64, error) {
-	var prior [genre.N]float64
-	cr := csv.NewReader(r)
-	cr.FieldsPerRecord = -1
-	header, err := cr.Read()
-	if err == io.EOF {
-		return prior, errors.New("fma prior: empty input, want a header line")
-	}
+	tracks, err := ReadFMATracks(r)
 	if err != nil {
-		return prior, fmt.Errorf("fma prior: header: %w", err)
+		return [genre.N]float64{}, fmt.Errorf("fma prior: %w", err)
 	}
-	col := findColumn(header, "genre_top")
-	if col < 0 {
-		return prior, fmt.Errorf("fma prior: line 1: no \"genre_top\" column in header %q", strings.Join(header, ","))
-	}
-	var counts [genre.N]int
-	total := 0
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return prior, fmt.Errorf("fma prior: %w", err)
-		}
-		line, _ := cr.FieldPos(0)
-		if col >= len(rec) {
-			return prior, fmt.Errorf("fma prior: line %d: %d fields, want at least %d", line, len(rec), col+1)
-		}
-		g := strings.TrimSpace(rec[col])
-		if g == "" {
-			continue
-		}
-		c, err := genre.Index(g)
-		if err != nil {
-			return prior, fmt.Errorf("fma prior: line %d: %w", line, err)
-		}
-		counts[c]++
-		total++
-	}
-	if total == 0 {
-		return prior, errors.New("fma prior: no track has a genre_top")
-	}
-	for c, n := range counts {
-		prior[c] = float64(n) / float64(total)
-	}
-	return prior, nil
+	return FMAPriorOf(tracks)
 }
 
 // findColumn returns the index of the header field equal to name (trimmed,
