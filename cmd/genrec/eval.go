@@ -43,25 +43,17 @@ func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		if err := m.SetTarget(*prior); err != nil {
 			return usagef("--prior %s: %v", *prior, err)
 		}
-		t, err := dataset.ReadTableFile(*table)
+		t, predicted, err := tablePredictions(m, *table)
 		if err != nil {
 			return err
-		}
-		X, err := t.Select(m.Features())
-		if err != nil {
-			return fmt.Errorf("table %s: %w", *table, err)
 		}
 		for i, r := range t.Rows {
 			k, err := genre.Index(r.Label)
 			if err != nil {
 				return fmt.Errorf("table %s, row %s: %w", *table, r.Filename, err)
 			}
-			p, err := m.Predict(nil, X[i])
-			if err != nil {
-				return fmt.Errorf("row %s: %w", r.Filename, err)
-			}
 			var row [genre.N]float64
-			copy(row[:], p)
+			copy(row[:], predicted[i])
 			probs = append(probs, row)
 			labels = append(labels, k)
 		}

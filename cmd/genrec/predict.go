@@ -220,13 +220,9 @@ func startProgress(ctx context.Context, stderr io.Writer, l pipeline.Listing, ar
 
 // predictTable writes the predictions for the rows of a feature table.
 func predictTable(ctx context.Context, m *model.Model, path, out string, stdout io.Writer, newRows func(io.Writer) (rowWriter, error)) error {
-	t, err := dataset.ReadTableFile(path)
+	t, probs, err := tablePredictions(m, path)
 	if err != nil {
 		return err
-	}
-	X, err := t.Select(m.Features())
-	if err != nil {
-		return fmt.Errorf("table %s: %w", path, err)
 	}
 	return writeOutput(out, stdout, func(w io.Writer) error {
 		rw, err := newRows(w)
@@ -237,17 +233,33 @@ func predictTable(ctx context.Context, m *model.Model, path, out string, stdout 
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			p, err := m.Predict(nil, X[i])
-			if err != nil {
-				return fmt.Errorf("row %s: %w", row.Filename, err)
-			}
 			id := strings.TrimSuffix(row.Filename, filepath.Ext(row.Filename))
-			if err := rw.Write(row.Filename, id, p, nil); err != nil {
+			if err := rw.Write(row.Filename, id, probs[i], nil); err != nil {
 				return err
 			}
 		}
 		return rw.Close()
 	})
+}
+
+// tablePredictions reads the feature table at path and returns it with the
+// model's probabilities for each of its rows.
+func tablePredictions(m *model.Model, path string) (*dataset.Table, [][]float64, error) {
+	t, err := dataset.ReadTableFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	X, err := t.Select(m.Features())
+	if err != nil {
+		return nil, nil, fmt.Errorf("table %s: %w", path, err)
+	}
+	probs := make([][]float64, len(t.Rows))
+	for i, row := range t.Rows {
+		if probs[i], err = m.Predict(nil, X[i]); err != nil {
+			return nil, nil, fmt.Errorf("table %s, row %s: %w", path, row.Filename, err)
+		}
+	}
+	return t, probs, nil
 }
 
 // loadModel reads the model at path, or the shipped model when path is "".
