@@ -208,18 +208,12 @@ const (
 // noCache is the --cache value that disables the feature cache.
 const noCache = "none"
 
-// featureRecipeVersion numbers the computation behind the cached feature
-// vectors. Raise it whenever internal/audio or internal/features change
-// what they compute, so that vectors of the old computation are not read
-// back (they are keyed by the recipe; see featureRecipe).
-const featureRecipeVersion = 1
-
 // featureRecipe names how training computes a file's feature vector: the
 // recipe version, the analysis parameters and the feature columns. It is
 // part of every feature cache key.
 func featureRecipe() string {
 	return fmt.Sprintf("genrec features v%d; sr=%d nfft=%d hop=%d mels=%d mfcc=%d chroma=%d max=%d min=%d; %s",
-		featureRecipeVersion, params.SampleRate, params.NFFT, params.Hop, params.NMels, params.NMFCC, params.NChroma,
+		features.RecipeVersion, params.SampleRate, params.NFFT, params.Hop, params.NMels, params.NMFCC, params.NChroma,
 		params.MaxSamples, params.MinSamples, strings.Join(features.Columns[:], ","))
 }
 
