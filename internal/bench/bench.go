@@ -39,6 +39,12 @@ const (
 	TargetScaling = 0.9
 	// TargetPeakRSSMB is the largest acceptable peak resident set size.
 	TargetPeakRSSMB = 200.0
+	// TargetPlainRatio is TargetRatio for the plain statistics alone
+	// (chroma, RMS, spectral shape, ZCR, MFCC: no separation, no tempo).
+	TargetPlainRatio = 2.0
+	// TargetLibrosaSpeedup is the smallest acceptable ratio of librosa's
+	// time per clip and core to genrec's end-to-end time with one worker.
+	TargetLibrosaSpeedup = 15.0
 )
 
 // Config says what Run measures.
@@ -86,6 +92,11 @@ type Report struct {
 	// RatioCPU is Ratio in CPU time (user and system) per clip, which
 	// other processes on a busy machine do not inflate.
 	RatioCPU float64 `json:"ratio_end_to_end_over_decode_cpu_time"`
+	// PlainRatio and PlainRatioCPU are Ratio and RatioCPU for the plain
+	// statistics alone (decode and features, no separation, no tempo,
+	// no model).
+	PlainRatio    float64 `json:"ratio_plain_statistics_over_decode_1_worker"`
+	PlainRatioCPU float64 `json:"ratio_plain_statistics_over_decode_cpu_time"`
 	// RatioAll is Ratio with all workers.
 	RatioAll float64 `json:"ratio_end_to_end_over_decode_all_workers"`
 	// Scaling is the end-to-end throughput with all workers over that
@@ -124,8 +135,10 @@ type Machine struct {
 
 // Phase is one run of the pipeline over all clips.
 type Phase struct {
-	// Name is "decode-only" (audio.Load: decode, mix, resample) or
-	// "end-to-end" (decode, features, model).
+	// Name is "decode-only" (audio.Load: decode, mix, resample),
+	// "plain-statistics" (decode and the plain statistics, see
+	// features.Extractor.PlainOnly) or "end-to-end" (decode, all
+	// features, model).
 	Name string `json:"name"`
 	// Workers is the number of workers.
 	Workers int `json:"workers"`
@@ -219,11 +232,17 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 		workers = append(workers, jobs)
 	}
 	for _, n := range workers {
-		for _, decodeOnly := range []bool{true, false} {
-			opt := pipeline.Options{Jobs: n, Model: cfg.Model, DecodeOnly: decodeOnly}
-			name := "end-to-end"
-			if decodeOnly {
-				name = "decode-only"
+		names := []string{"decode-only", "end-to-end"}
+		if n == 1 {
+			names = []string{"decode-only", "plain-statistics", "end-to-end"}
+		}
+		for _, name := range names {
+			opt := pipeline.Options{Jobs: n, Model: cfg.Model}
+			switch name {
+			case "decode-only":
+				opt.DecodeOnly = true
+			case "plain-statistics":
+				opt.Model, opt.PlainOnly = nil, true
 			}
 			progress("bench: %s, %d worker(s), %d clips", name, n, len(cfg.Paths))
 			ph, err := runPhase(ctx, name, cfg.Paths, opt)
@@ -304,6 +323,12 @@ func (r *Report) summarise(jobs int) {
 			r.RatioCPU = e1.CPUSeconds / d1.CPUSeconds
 		}
 	}
+	if p1 := r.phase("plain-statistics", 1); d1 != nil && p1 != nil && p1.ClipsPerSecond > 0 {
+		r.PlainRatio = d1.ClipsPerSecond / p1.ClipsPerSecond
+		if d1.CPUSeconds > 0 {
+			r.PlainRatioCPU = p1.CPUSeconds / d1.CPUSeconds
+		}
+	}
 	dn, en := r.phase("decode-only", jobs), r.phase("end-to-end", jobs)
 	if jobs > 1 && dn != nil && en != nil && en.ClipsPerSecond > 0 {
 		r.RatioAll = dn.ClipsPerSecond / en.ClipsPerSecond
@@ -320,6 +345,9 @@ func (r *Report) summarise(jobs int) {
 	}
 	check("end-to-end / decode-only time per clip, 1 worker", r.Ratio, TargetRatio, true)
 	check("the same in CPU time", r.RatioCPU, TargetRatio, true)
+	check("plain statistics / decode-only time per clip, 1 worker", r.PlainRatio, TargetPlainRatio, true)
+	check("the same in CPU time", r.PlainRatioCPU, TargetPlainRatio, true)
+	check("librosa's time per clip and core / end-to-end, 1 worker", r.LibrosaSpeedup, TargetLibrosaSpeedup, false)
 	if jobs > 1 {
 		check(fmt.Sprintf("throughput %d workers / 1 worker", jobs), r.Scaling, TargetScaling*float64(jobs), false)
 	}

@@ -43,3 +43,10 @@ const (
 	colTempo     = 16
 	colMFCC      = 17 // mfcc1_mean; mfcc(i+1) mean/var at colMFCC+2i, +2i+1
 )
+
+// Plain reports whether Columns[i] is one of the plain statistics, the
+// columns Extractor.PlainOnly computes: all but the separation's
+// (harmony_*, perceptr_*) and the tempo.
+func Plain(i int) bool {
+	return i >= 0 && i < len(Columns) && (i < colHarmony || i > colTempo)
+}

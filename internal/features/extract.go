@@ -25,6 +25,12 @@ type Extractor struct {
 	Timings  *Timings
 	lastMark time.Time // the previous stage boundary
 
+	// PlainOnly limits Extract to the plain statistics: chroma, RMS,
+	// spectral shape, zero-crossing rate and MFCC. The separation
+	// (harmony_*, perceptr_*) and tempo columns are then NaN. It measures
+	// what those columns cost (genrec bench); models need all of them.
+	PlainOnly bool
+
 	stft   *dsp.STFT
 	mel    *dsp.Filterbank
 	chroma *dsp.Filterbank
@@ -184,6 +190,9 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	next := 0                                                 // first frame not yet separated
 	for t := 0; t < frames; t++ {
 		e.analyseFrame(samples, t)
+		if e.PlainOnly {
+			continue
+		}
 		for next < frames {
 			n := min(hpssChunk, frames-next)
 			if t+1 < min(frames, next+n+after) {
@@ -195,8 +204,14 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 			next += n
 		}
 	}
-	e.separationStats(dst, samples, frames, natural)
-	e.mark(StageInverse)
+	if e.PlainOnly {
+		for _, c := range []int{colHarmony, colHarmony + 1, colPerceptr, colPerceptr + 1} {
+			dst[c] = math.NaN()
+		}
+	} else {
+		e.separationStats(dst, samples, frames, natural)
+		e.mark(StageInverse)
+	}
 
 	dsp.PowerToDB(e.melDB, e.melDB, 1, params.Amin, params.TopDB)
 	for t := 0; t < frames; t++ {
@@ -223,6 +238,10 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 		dst[colMFCC+2*i], dst[colMFCC+2*i+1] = meanVarStrided(e.mfccT, i, params.NMFCC)
 	}
 	e.mark(StageStats)
+	if e.PlainOnly {
+		dst[colTempo] = math.NaN()
+		return dst, nil
+	}
 	dst[colTempo] = e.tempo(frames)
 	e.mark(StageTempo)
 	return dst, nil
@@ -256,6 +275,9 @@ func (e *Extractor) analyseFrame(samples []float32, t int) {
 	e.mark(StageMel)
 	e.tuner.AddFrame(p)
 	e.mark(StageTuning)
+	if e.PlainOnly {
+		return
+	}
 	// One frame is one row: this cannot fail.
 	_ = dsp.MedianFilterRows(e.percRing[slot*bins:(slot+1)*bins], m32, 1, bins, params.HPSSKernel, e.median)
 	e.mark(StagePercussive)

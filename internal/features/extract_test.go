@@ -202,3 +202,31 @@ func TestSoftMask2Half(t *testing.T) {
 		}
 	}
 }
+
+func TestExtractPlainOnly(t *testing.T) {
+	x := noise(4*params.SampleRate, 5, 0.2)
+	full, err := NewExtractor().Extract(nil, x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := NewExtractor()
+	e.PlainOnly = true
+	for round := 0; round < 2; round++ { // the second reuses the buffers
+		plain, err := e.Extract(nil, x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		skipped := map[int]bool{colHarmony: true, colHarmony + 1: true, colPerceptr: true, colPerceptr + 1: true, colTempo: true}
+		for i, v := range plain {
+			if Plain(i) == skipped[i] {
+				t.Errorf("Plain(%d) = %v for %s", i, Plain(i), Columns[i])
+			}
+			switch {
+			case skipped[i] && !math.IsNaN(v):
+				t.Errorf("round %d: %s = %g, want NaN", round, Columns[i], v)
+			case !skipped[i] && v != full[i]:
+				t.Errorf("round %d: %s = %g, want %g as in the full extraction", round, Columns[i], v, full[i])
+			}
+		}
+	}
+}

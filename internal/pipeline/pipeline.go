@@ -57,6 +57,11 @@ type Options struct {
 	// resampling: Results then carry Samples but neither Features nor
 	// Probs. It measures the decoding floor (genrec bench).
 	DecodeOnly bool
+	// PlainOnly computes only the plain statistics of every file (see
+	// features.Extractor.PlainOnly): the separation and tempo columns of
+	// Result.Features are NaN. It measures what those columns cost
+	// (genrec bench) and cannot be combined with a Model.
+	PlainOnly bool
 	// MaxSamples bounds how much of each file, from its start, is
 	// analysed: 0 means params.MaxSamples (30 s), a negative value the
 	// whole file.
@@ -105,6 +110,9 @@ func NewWorker(opt Options) (*Worker, error) {
 	if opt.Segments && opt.Model != nil {
 		return nil, errors.New("pipeline: segments and a model cannot be combined")
 	}
+	if opt.PlainOnly && opt.Model != nil {
+		return nil, errors.New("pipeline: plain statistics and a model cannot be combined")
+	}
 	if opt.Model != nil {
 		cols, err := modelColumns(opt.Model)
 		if err != nil {
@@ -113,6 +121,7 @@ func NewWorker(opt Options) (*Worker, error) {
 		w.cols, w.x = cols, make([]float64, len(cols))
 	}
 	w.ext = features.NewExtractor()
+	w.ext.PlainOnly = opt.PlainOnly
 	return w, nil
 }
 
@@ -245,6 +254,9 @@ func (w *Worker) extract(samples []float32) ([]float64, error) {
 		return nil, fmt.Errorf("features: %w", err)
 	}
 	for i, v := range f {
+		if w.ext.PlainOnly && !features.Plain(i) {
+			continue // NaN: not computed
+		}
 		if v != v || v > 1e300 || v < -1e300 {
 			return nil, fmt.Errorf("%w: %s = %v", ErrBadFeatures, features.Columns[i], v)
 		}
