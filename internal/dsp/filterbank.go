@@ -6,8 +6,8 @@ import (
 )
 
 // Filterbank is a matrix of Rows filters over Cols spectrum bins, applied to
-// one spectrum frame at a time. Each row remembers the span of its non-zero
-// weights so that sparse banks (mel) cost only their support.
+// one spectrum frame at a time. Each row remembers the runs of bins where
+// its weights matter, so that sparse banks (mel) cost only their support.
 type Filterbank struct {
 	// Rows is the number of filters (output values).
 	Rows int
@@ -16,8 +16,25 @@ type Filterbank struct {
 	// Weights holds the filters row by row: weight (r, c) is Weights[r*Cols+c].
 	Weights []float64
 
-	lo, hi []int // non-zero span [lo, hi) of each row
+	runs []bankRun // the bins Apply reads, row by row
+	top  []float64 // scratch of updateSpans: the largest weight of each bin
 }
+
+// bankRun is a run of consecutive bins [lo, hi) of one row whose weights
+// Apply uses.
+type bankRun struct {
+	row, lo, hi int
+}
+
+// negligibleWeight is the size, relative to the largest weight of its bin,
+// below which Apply skips a weight. A chroma filter's weights fall off as a
+// Gaussian of the distance in semitones and reach 1e-12 of the bin's
+// largest about 3.7 semitones away; skipping them leaves out about a third
+// of the chroma bank's products and moves each output by less than 1e-12
+// of the bin's contribution, far below float32 rounding (6e-8), the
+// precision of librosa's own spectrogram. Mel filters are exactly zero
+// outside their triangles, so their outputs do not change at all.
+const negligibleWeight = 1e-12
 
 // newFilterbank allocates a zero bank.
 func newFilterbank(rows, cols int) *Filterbank {
@@ -25,8 +42,6 @@ func newFilterbank(rows, cols int) *Filterbank {
 		Rows:    rows,
 		Cols:    cols,
 		Weights: make([]float64, rows*cols),
-		lo:      make([]int, rows),
-		hi:      make([]int, rows),
 	}
 }
 
@@ -36,25 +51,42 @@ func (f *Filterbank) At(r, c int) float64 { return f.Weights[r*f.Cols+c] }
 // Row returns the weights of filter r (a view into Weights).
 func (f *Filterbank) Row(r int) []float64 { return f.Weights[r*f.Cols : (r+1)*f.Cols] }
 
-// updateSpans recomputes the non-zero span of every row.
+// updateSpans recomputes the runs of every row: the maximal runs of bins
+// whose weight is non-zero and larger than negligibleWeight times the
+// largest weight of its bin.
 func (f *Filterbank) updateSpans() {
+	f.runs = f.runs[:0]
+	if len(f.top) != f.Cols {
+		f.top = make([]float64, f.Cols)
+	}
+	top := f.top
+	clear(top)
 	for r := 0; r < f.Rows; r++ {
-		row := f.Row(r)
-		lo, hi := 0, 0
-		for c, w := range row {
-			if w != 0 {
-				if hi == 0 {
-					lo = c
-				}
-				hi = c + 1
+		for c, w := range f.Row(r) {
+			top[c] = max(top[c], math.Abs(w))
+		}
+	}
+	for r := 0; r < f.Rows; r++ {
+		start := -1
+		for c, w := range f.Row(r) {
+			keep := w != 0 && math.Abs(w) > negligibleWeight*top[c]
+			switch {
+			case keep && start < 0:
+				start = c
+			case !keep && start >= 0:
+				f.runs = append(f.runs, bankRun{r, start, c})
+				start = -1
 			}
 		}
-		f.lo[r], f.hi[r] = lo, hi
+		if start >= 0 {
+			f.runs = append(f.runs, bankRun{r, start, f.Cols})
+		}
 	}
 }
 
 // Apply writes the filter outputs dst[r] = Σ_c W[r,c]·x[c] for one spectrum
-// frame x (length Cols) into dst (length Rows; nil allocates) and returns it.
+// frame x (length Cols) into dst (length Rows; nil allocates) and returns
+// it. Weights below negligibleWeight of their bin's largest are skipped.
 func (f *Filterbank) Apply(dst, x []float64) []float64 {
 	if len(x) != f.Cols {
 		panic(fmt.Sprintf("dsp: filterbank input has %d bins, want %d", len(x), f.Cols))
@@ -62,10 +94,12 @@ func (f *Filterbank) Apply(dst, x []float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, f.Rows)
 	}
-	for r := 0; r < f.Rows; r++ {
-		lo, hi := f.lo[r], f.hi[r]
-		w := f.Weights[r*f.Cols+lo : r*f.Cols+hi]
-		xs := x[lo:hi]
+	dst = dst[:f.Rows]
+	clear(dst)
+	for _, run := range f.runs {
+		base := run.row * f.Cols
+		w := f.Weights[base+run.lo : base+run.hi]
+		xs := x[run.lo:run.hi]
 		xs = xs[:len(w)]
 		// Four partial sums: independent chains of additions run in
 		// parallel where one would wait on each addition's latency.
@@ -80,7 +114,7 @@ func (f *Filterbank) Apply(dst, x []float64) []float64 {
 		for ; i < len(w); i++ {
 			s0 += w[i] * xs[i]
 		}
-		dst[r] = (s0 + s1) + (s2 + s3)
+		dst[run.row] += (s0 + s1) + (s2 + s3)
 	}
 	return dst
 }

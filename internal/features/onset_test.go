@@ -126,3 +126,32 @@ func TestOnsetStrengthNoAlloc(t *testing.T) {
 		}
 	}
 }
+
+func TestMedianNonNegative(t *testing.T) {
+	rng := rand.New(rand.NewSource(7))
+	for _, n := range []int{1, 2, 3, 4, 5, 16, 127, 128, 129, 256} {
+		for _, zeroFrac := range []float64{0, 0.3, 0.5, 0.51, 0.9, 1} {
+			for rep := 0; rep < 20; rep++ {
+				x := make([]float64, n)
+				for i := range x {
+					switch {
+					case rng.Float64() < zeroFrac:
+					case rep%4 == 0:
+						x[i] = float64(rng.Intn(4)) // ties
+					default:
+						x[i] = rng.ExpFloat64()
+					}
+				}
+				s := slices.Clone(x)
+				slices.Sort(s)
+				want := s[n/2]
+				if n%2 == 0 {
+					want = 0.5 * (s[n/2-1] + s[n/2])
+				}
+				if got := medianNonNegative(x); got != want {
+					t.Fatalf("n %d, zeros %.2f, rep %d: median %g, want %g (%v)", n, zeroFrac, rep, got, want, s)
+				}
+			}
+		}
+	}
+}

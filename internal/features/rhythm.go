@@ -1,6 +1,7 @@
 package features
 
 import (
+	"math"
 	"slices"
 
 	"github.com/genrec/genrec/internal/params"
@@ -42,12 +43,95 @@ func onsetMedianFrames(dst, melDB []float64, nMels, nFrames int) []float64 {
 			}
 			diffs[m] = d
 		}
-		slices.Sort(diffs)
-		if nMels%2 == 1 {
-			dst[t] = diffs[nMels/2]
-		} else {
-			dst[t] = 0.5 * (diffs[nMels/2-1] + diffs[nMels/2])
-		}
+		dst[t] = medianNonNegative(diffs)
 	}
 	return dst
+}
+
+// medianNonNegative returns the median of x, whose values are ≥ 0 (the
+// mean of the two middle values for an even length), reordering x. It
+// equals sorting x and reading the middle, without sorting: an onset
+// envelope's band differences are mostly zeros, so it counts them first
+// (when more than half are zero so is the median) and selects the middle
+// ranks among the positive values.
+func medianNonNegative(x []float64) float64 {
+	n := len(x)
+	if n == 0 {
+		return 0
+	}
+	// Move the positive values to the front.
+	pos := 0
+	for i, v := range x {
+		if v > 0 {
+			x[pos], x[i] = v, x[pos]
+			pos++
+		}
+	}
+	zeros := n - pos
+	hi := n / 2                    // rank of the upper middle value
+	lo := hi - 1 + n%2             // rank of the lower one (= hi for odd n)
+	at := func(rank int) float64 { // the rank-th smallest of x
+		if rank < zeros {
+			return 0
+		}
+		return selectRank(x[:pos], rank-zeros)
+	}
+	if lo == hi {
+		return at(hi)
+	}
+	a := at(lo)
+	// After selectRank(lo), every value above position lo−zeros is ≥ a:
+	// the next rank is the smallest of them.
+	if lo < zeros {
+		return 0.5 * (a + at(hi))
+	}
+	b := math.Inf(1)
+	for _, v := range x[lo-zeros+1 : pos] {
+		b = min(b, v)
+	}
+	return 0.5 * (a + b)
+}
+
+// selectRank returns the k-th smallest value of x (k from 0), leaving x
+// partitioned around position k: x[:k] ≤ x[k] ≤ x[k+1:]. It is Hoare's
+// selection with a median-of-three pivot.
+func selectRank(x []float64, k int) float64 {
+	lo, hi := 0, len(x)-1
+	for hi > lo {
+		mid := lo + (hi-lo)/2
+		// Order x[lo], x[mid], x[hi] and take the middle as the pivot.
+		if x[mid] < x[lo] {
+			x[mid], x[lo] = x[lo], x[mid]
+		}
+		if x[hi] < x[lo] {
+			x[hi], x[lo] = x[lo], x[hi]
+		}
+		if x[hi] < x[mid] {
+			x[hi], x[mid] = x[mid], x[hi]
+		}
+		pivot := x[mid]
+		i, j := lo, hi
+		for i <= j {
+			for x[i] < pivot {
+				i++
+			}
+			for x[j] > pivot {
+				j--
+			}
+			if i <= j {
+				x[i], x[j] = x[j], x[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return x[k] // j < k < i: x[k] equals the pivot
+		}
+	}
+	return x[k]
 }
