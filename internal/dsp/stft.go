@@ -117,9 +117,20 @@ func (s *STFT) Compute(dst []complex128, x []float32) ([]complex128, error) {
 // the transform frame by frame. x must hold at least MinSamples samples
 // and t lie in [0, Frames(len(x))).
 func (s *STFT) ComputeFrame(dst []complex128, x []float32, t int) []complex128 {
-	f := s.Frame(s.frame, x, t)
-	for i, w := range s.window {
-		f[i] *= w
+	f := s.frame
+	if start := t*s.hop - s.n/2; start >= 0 && start+s.n <= len(x) {
+		// Inside x: copy and window in one pass.
+		src := x[start : start+s.n]
+		w := s.window[:len(src)]
+		f = f[:len(src)]
+		for i, v := range src {
+			f[i] = float64(v) * w[i]
+		}
+	} else {
+		s.Frame(f, x, t)
+		for i, w := range s.window {
+			f[i] *= w
+		}
 	}
 	return s.rfft.Coefficients(dst, f)
 }

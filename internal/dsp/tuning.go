@@ -123,7 +123,10 @@ func (t *Tuner) AddFrame(s []float64) {
 		return 0
 	}
 	for k := kLo; k < kHi; k++ {
-		z := gated(k)
+		if !(s[k] > ref) {
+			continue // gated to 0, which is no peak: the gated values are ≥ 0
+		}
+		z := s[k]
 		if k == 0 || !(z > gated(k-1)) || !(z >= gated(k+1)) {
 			continue
 		}

@@ -150,3 +150,19 @@ func BenchmarkExtract(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkExtractPlain is BenchmarkExtract with only the plain statistics
+// (Extractor.PlainOnly: no separation, no tempo).
+func BenchmarkExtractPlain(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	e.PlainOnly = true
+	dst := make([]float64, len(Columns))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := e.Extract(dst, x); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -230,3 +230,35 @@ func TestExtractPlainOnly(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeDomainMatchesFrames checks the running RMS and zero-crossing
+// tracks against frameRMS and frameZCR computed on each padded frame.
+func TestTimeDomainMatchesFrames(t *testing.T) {
+	rng := rand.New(rand.NewSource(11))
+	e := NewExtractor()
+	for _, m := range []int{MinSamples, params.NFFT, params.NFFT + 1, 3*params.Hop + 7, 20 * params.Hop, 12345} {
+		x := make([]float32, m)
+		for i := range x {
+			switch rng.Intn(5) {
+			case 0: // exact zero
+			case 1:
+				x[i] = float32(rng.NormFloat64() * 1e-11) // below the threshold
+			default:
+				x[i] = float32(rng.NormFloat64() * 0.3)
+			}
+		}
+		frames := e.stft.Frames(m)
+		e.allocate(frames, m)
+		e.timeDomain(x, frames)
+		buf := make([]float64, params.NFFT)
+		for f := 0; f < frames; f++ {
+			if want := frameZCR(edgeFrame(buf, x, f*params.Hop-params.NFFT/2), params.ZCRThreshold); e.zcr[f] != want {
+				t.Fatalf("m %d, frame %d: ZCR %g, want %g", m, f, e.zcr[f], want)
+			}
+			want := frameRMS(e.stft.Frame(buf, x, f))
+			if math.Abs(e.rms[f]-want) > 1e-12*want {
+				t.Fatalf("m %d, frame %d: RMS %g, want %g", m, f, e.rms[f], want)
+			}
+		}
+	}
+}

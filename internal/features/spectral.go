@@ -29,12 +29,23 @@ func spectralShape(mag, freqs []float64, p float64) (centroid, bandwidth, sum fl
 	}
 	centroid = moment / sum
 	var dev float64
-	for k, m := range mag {
-		d := math.Abs(freqs[k] - centroid)
-		if p == 2 {
-			dev += m * d * d
-		} else {
-			dev += m * math.Pow(d, p)
+	if p == 2 {
+		// Two partial sums halve the wait on the additions' latency.
+		var d0, d1 float64
+		k := 0
+		for ; k+1 < len(mag); k += 2 {
+			a, b := freqs[k]-centroid, freqs[k+1]-centroid
+			d0 += mag[k] * a * a
+			d1 += mag[k+1] * b * b
+		}
+		for ; k < len(mag); k++ {
+			a := freqs[k] - centroid
+			d0 += mag[k] * a * a
+		}
+		dev = d0 + d1
+	} else {
+		for k, m := range mag {
+			dev += m * math.Pow(math.Abs(freqs[k]-centroid), p)
 		}
 	}
 	dev /= sum
@@ -186,26 +197,38 @@ func (e *Extractor) timeDomain(x []float32, frames int) {
 	// between positions pos−1 and pos for pos in [max(1, s+1),
 	// min(last, s+n−1)]: outside that range the padding repeats a sample.
 	// cHi and cLo are the numbers of changes at positions 1 … iHi and
-	// 1 … iLo.
-	neg := func(v float32) bool {
-		f := float64(v)
-		return f < 0 && -f > params.ZCRThreshold
+	// 1 … iLo. The change at each position is computed once, by the
+	// leading count, and kept in a ring for the trailing one, which is
+	// less than n positions behind. The comparisons are branch-free: the
+	// signs of noisy audio defeat branch prediction.
+	negative := func(v float32) uint8 {
+		var b uint8
+		if float64(v) < -params.ZCRThreshold {
+			b = 1
+		}
+		return b
 	}
+	var flips [zcrRing]uint8 // flips[pos mod zcrRing]: a change at pos
 	last := m - 1
 	iHi, iLo, cHi, cLo := 0, 0, 0, 0
+	prev := negative(x[0])
 	for t := 0; t < frames; t++ {
 		s := t*hop - n/2
 		lo, hi := max(1, s+1), min(last, s+n-1)
 		for iHi < hi {
 			iHi++
-			if neg(x[iHi]) != neg(x[iHi-1]) {
-				cHi++
-			}
+			cur := negative(x[iHi])
+			f := cur ^ prev
+			prev = cur
+			flips[iHi%zcrRing] = f
+			cHi += int(f)
 		}
 		for iLo < min(lo-1, last) {
 			iLo++
-			if neg(x[iLo]) != neg(x[iLo-1]) {
-				cLo++
+			if iLo <= iHi {
+				cLo += int(flips[iLo%zcrRing])
+			} else { // not reached by the leading count (never for m ≥ n/2)
+				cLo += int(negative(x[iLo]) ^ negative(x[iLo-1]))
 			}
 		}
 		c := 0
@@ -215,3 +238,10 @@ func (e *Extractor) timeDomain(x []float32, frames int) {
 		e.zcr[t] = float64(c) / n
 	}
 }
+
+// zcrRing is the length of timeDomain's ring of sign changes: a power of
+// two (the modulo is a mask) that holds a frame.
+const zcrRing = 4096
+
+// A frame must fit in the ring (this fails to compile otherwise).
+const _ = uint(zcrRing - params.NFFT)
