@@ -16,6 +16,7 @@ type STFT struct {
 	n, hop int
 	window []float64
 	wsq    []float64 // the squared window, for the inverse's normalisation
+	full   []float64 // full[r]: the sum of wsq over all frames covering a position ≡ r (mod hop)
 	rfft   *RFFT
 	frame  []float64
 	masked []complex128 // one masked frame of the inverse
@@ -41,6 +42,20 @@ func NewSTFT(n, hop int) (*STFT, error) {
 	}
 	for i, w := range s.window {
 		s.wsq[i] = w * w
+	}
+	// A position pos covered by all the frames that can cover it gets
+	// wsq[pos − t·hop] from frames t = pos/hop, pos/hop − 1, …, i.e. the
+	// window positions r, r + hop, … below n, r = pos mod hop; they are
+	// added in frame order (decreasing window position), as
+	// NormalizeOverlap adds them at the edges.
+	s.full = make([]float64, hop)
+	for r := range s.full {
+		top := r + (n-1-r)/hop*hop
+		var w float64
+		for j := top; j >= r; j -= hop {
+			w += s.wsq[j]
+		}
+		s.full[r] = w
 	}
 	return s, nil
 }
@@ -244,7 +259,7 @@ func (s *STFT) AddFrame(dst []float64, frame []complex128, t int) {
 func (s *STFT) NormalizeOverlap(dst []float64, frames int) {
 	const tiny = 0x1p-126
 	off := s.n / 2
-	for i := range dst {
+	edge := func(i int) {
 		pos := i + off
 		// The frames t with t·hop ≤ pos < t·hop + n, in increasing order.
 		t0 := 0
@@ -259,5 +274,24 @@ func (s *STFT) NormalizeOverlap(dst []float64, frames int) {
 		if w > tiny {
 			dst[i] /= w
 		}
+	}
+	// Between the edges, every frame that can cover a position exists
+	// (pos ≥ n−1 and pos/hop ≤ frames−1) and the sum is periodic: full.
+	lo := min(len(dst), max(0, s.n-1-off))
+	hi := max(lo, min(len(dst), frames*s.hop-off))
+	for i := 0; i < lo; i++ {
+		edge(i)
+	}
+	r := (lo + off) % s.hop
+	for i := lo; i < hi; i++ {
+		if w := s.full[r]; w > tiny {
+			dst[i] /= w
+		}
+		if r++; r == s.hop {
+			r = 0
+		}
+	}
+	for i := hi; i < len(dst); i++ {
+		edge(i)
 	}
 }

@@ -131,3 +131,51 @@ func TestSTFTComputeNoAlloc(t *testing.T) {
 		t.Errorf("Compute allocates %g times per call", allocs)
 	}
 }
+
+// normalizeOverlapRef is NormalizeOverlap summing the covering frames of
+// every sample, the definition the periodic fast path must reproduce bit
+// for bit.
+func normalizeOverlapRef(s *STFT, dst []float64, frames int) {
+	off := s.n / 2
+	for i := range dst {
+		pos := i + off
+		t0 := 0
+		if pos >= s.n {
+			t0 = (pos-s.n)/s.hop + 1
+		}
+		t1 := min(frames-1, pos/s.hop)
+		var w float64
+		for t := t0; t <= t1; t++ {
+			w += s.wsq[pos-t*s.hop]
+		}
+		if w > 0x1p-126 {
+			dst[i] /= w
+		}
+	}
+}
+
+func TestNormalizeOverlapMatchesDefinition(t *testing.T) {
+	rng := rand.New(rand.NewSource(3))
+	for _, tc := range []struct{ n, hop int }{{2048, 512}, {16, 4}, {16, 5}, {16, 16}, {8, 3}, {4, 1}} {
+		s, err := NewSTFT(tc.n, tc.hop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range []int{0, 1, tc.n / 2, tc.n, 3*tc.n + 1, 50*tc.hop + 3} {
+			for _, frames := range []int{1, 2, 1 + m/tc.hop, 1 + m/tc.hop + 2} {
+				got := make([]float64, m)
+				for i := range got {
+					got[i] = rng.NormFloat64()
+				}
+				want := append([]float64(nil), got...)
+				s.NormalizeOverlap(got, frames)
+				normalizeOverlapRef(s, want, frames)
+				for i := range got {
+					if got[i] != want[i] && !(math.IsNaN(got[i]) && math.IsNaN(want[i])) {
+						t.Fatalf("n %d hop %d m %d frames %d: sample %d is %v, want %v", tc.n, tc.hop, m, frames, i, got[i], want[i])
+					}
+				}
+			}
+		}
+	}
+}
