@@ -11,12 +11,12 @@
 // multiplies, one vector of real parts [w0.re w0.re w1.re w1.re] and one of
 // imaginary parts [w0.im w0.im w1.im w1.im], so that
 //
-//	w·b = b·wre ∓± swap(b)·wim
+//	w·b = b·wre − swap(b)·wim in the real lanes, + in the imaginary lanes,
 //
-// where swap exchanges re and im (VPERMILPD $5) and VFMADDSUB subtracts in
-// the even (real) lanes and adds in the odd (imaginary) lanes. With the
-// same tables VFMSUBADD computes conj(w)·b, which the inverse transforms
-// use.
+// where swap exchanges re and im (VPERMILPD $5): one VMULPD and one
+// VFMADDSUB (which subtracts in the even, real, lanes and adds in the odd,
+// imaginary, ones). With the same tables VFMSUBADD computes conj(w)·b,
+// which the inverse transforms use.
 
 // signodd<> flips the sign of the imaginary lanes (conjugation; after a
 // swap, multiplication by −i). signeven<> flips the real lanes (after a
