@@ -1,8 +1,11 @@
 module github.com/genrec/genrec
 
-go 1.24.0
+go 1.26.0
 
-require gonum.org/v1/plot v0.17.0
+require (
+	golang.org/x/sys v0.50.0
+	gonum.org/v1/plot v0.17.0
+)
 
 require (
 	codeberg.org/go-fonts/liberation v0.5.0 // indirect

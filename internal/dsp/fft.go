@@ -12,13 +12,17 @@ import (
 // without multiplications, then the remaining stages two at a time (radix
 // 2², three complex multiplications per four values per pair of stages),
 // with a last radix-2 stage when their number is odd. Each pass reads its
-// twiddle factors from a contiguous table. It is not safe for concurrent
-// use.
+// twiddle factors from a contiguous table. On amd64 with AVX2 and FMA,
+// transforms of 16 values or more run the same algorithm in assembly
+// kernels, with the bit-reversal copy fused into the first pass and the
+// later stages as radix-4 passes (see fft_simd.go). It is not safe for
+// concurrent use.
 type FFT struct {
 	n    int
 	fwd  []complex128 // pass twiddles for the forward transform (see twiddles)
 	inv  []complex128 // their conjugates
 	rev  []int32      // bit-reversal permutation
+	simd []float64    // split twiddles of the vector path (simdTwiddles); nil: pure Go
 	logN int
 }
 
@@ -37,6 +41,9 @@ func NewFFT(n int) (*FFT, error) {
 	}
 	f.fwd = twiddles(n, -1)
 	f.inv = twiddles(n, 1)
+	if useSIMD && n >= minSIMD {
+		f.simd = simdTwiddles(n)
+	}
 	return f, nil
 }
 
@@ -72,6 +79,11 @@ func (f *FFT) Len() int { return f.n }
 // src into dst and returns dst. dst and src must have length Len; they may be
 // the same slice. A nil dst is allocated.
 func (f *FFT) Coefficients(dst, src []complex128) []complex128 {
+	if f.simd != nil {
+		dst = f.check(dst, src)
+		f.transformSIMD(dst, src, false)
+		return dst
+	}
 	dst = f.prepare(dst, src)
 	f.butterflies(dst, f.fwd, false)
 	return dst
@@ -90,13 +102,19 @@ func (f *FFT) Sequence(dst, src []complex128) []complex128 {
 
 // unscaledInverse is Sequence without the 1/n factor.
 func (f *FFT) unscaledInverse(dst, src []complex128) []complex128 {
+	if f.simd != nil {
+		dst = f.check(dst, src)
+		f.transformSIMD(dst, src, true)
+		return dst
+	}
 	dst = f.prepare(dst, src)
 	f.butterflies(dst, f.inv, true)
 	return dst
 }
 
-// prepare copies src into dst in bit-reversed order.
-func (f *FFT) prepare(dst, src []complex128) []complex128 {
+// check checks the lengths of dst and src and returns dst, allocated if
+// nil.
+func (f *FFT) check(dst, src []complex128) []complex128 {
 	if len(src) != f.n {
 		panic(fmt.Sprintf("dsp: FFT input length %d, plan length %d", len(src), f.n))
 	}
@@ -105,6 +123,12 @@ func (f *FFT) prepare(dst, src []complex128) []complex128 {
 	} else if len(dst) != f.n {
 		panic(fmt.Sprintf("dsp: FFT output length %d, plan length %d", len(dst), f.n))
 	}
+	return dst
+}
+
+// prepare copies src into dst in bit-reversed order.
+func (f *FFT) prepare(dst, src []complex128) []complex128 {
+	dst = f.check(dst, src)
 	if &dst[0] == &src[0] {
 		for i, j := range f.rev {
 			if i < int(j) {
@@ -297,13 +321,16 @@ func lastPassReal(out []float64, x []complex128, w []complex128, inverse bool) {
 // of length n/2, transforms that, and untangles the n/2+1 non-negative
 // frequency coefficients; for n ≥ 16 the packing is fused with the first
 // two butterfly stages, and in the inverse the untangling with the first
-// two stages and the last stage with the unpacking. It is not safe for
-// concurrent use.
+// two stages and the last stage with the unpacking. When the half-length
+// plan takes the vector path (see FFT), so do the packing, the untangling
+// and their inverses. It is not safe for concurrent use.
 type RFFT struct {
-	n    int
-	half *FFT
-	w    []complex128 // exp(-2πik/n), k ≤ n/2
-	buf  []complex128
+	n       int
+	half    *FFT
+	w       []complex128 // exp(-2πik/n), k ≤ n/2
+	buf     []complex128
+	untw    []float64 // split table of the forward untangle (vector path)
+	untwInv []float64 // and of the inverse
 }
 
 // NewRFFT returns a plan for real transforms of length n, a power of two ≥ 2.
@@ -319,6 +346,10 @@ func NewRFFT(n int) (*RFFT, error) {
 	for k := range r.w {
 		s, c := math.Sincos(-2 * math.Pi * float64(k) / float64(n))
 		r.w[k] = complex(c, s)
+	}
+	if h.simd != nil {
+		r.untw = untangleTwiddles(n/2, false)
+		r.untwInv = untangleTwiddles(n/2, true)
 	}
 	return r, nil
 }
@@ -338,6 +369,10 @@ func (r *RFFT) Coefficients(dst []complex128, src []float64) []complex128 {
 		dst = make([]complex128, m+1)
 	} else if len(dst) != m+1 {
 		panic(fmt.Sprintf("dsp: real FFT output length %d, want %d", len(dst), m+1))
+	}
+	if r.untw != nil {
+		r.coefficientsSIMD(dst, src)
+		return dst
 	}
 	z := r.buf[:m]
 	if m < 8 {
@@ -435,6 +470,10 @@ func (r *RFFT) Sequence(dst []float64, src []complex128) []float64 {
 		dst = make([]float64, n)
 	} else if len(dst) != n {
 		panic(fmt.Sprintf("dsp: inverse real FFT output length %d, plan length %d", len(dst), n))
+	}
+	if r.untw != nil {
+		r.sequenceSIMD(dst, src)
+		return dst
 	}
 	// Z[k] = E[k] + i·conj(w^k)·O[k] with E[k] = (X[k] + conj X[m−k])/2
 	// and O[k] = (X[k] − conj X[m−k])/2, written in bit-reversed order for
