@@ -1,9 +1,9 @@
 module github.com/genrec/genrec
 
-go 1.26.0
+go 1.24.0
 
 require (
-	golang.org/x/sys v0.50.0
+	golang.org/x/sys v0.40.0
 	gonum.org/v1/plot v0.17.0
 )
 
