@@ -51,12 +51,7 @@ func (d *DCT) Transform(dst, src []float64) []float64 {
 		dst = make([]float64, d.k)
 	}
 	for j := 0; j < d.k; j++ {
-		b := d.basis[j*d.n : (j+1)*d.n]
-		var s float64
-		for i, v := range src {
-			s += b[i] * v
-		}
-		dst[j] = s
+		dst[j] = dot(d.basis[j*d.n:(j+1)*d.n], src)
 	}
 	return dst
 }

@@ -99,22 +99,7 @@ func (f *Filterbank) Apply(dst, x []float64) []float64 {
 	for _, run := range f.runs {
 		base := run.row * f.Cols
 		w := f.Weights[base+run.lo : base+run.hi]
-		xs := x[run.lo:run.hi]
-		xs = xs[:len(w)]
-		// Four partial sums: independent chains of additions run in
-		// parallel where one would wait on each addition's latency.
-		var s0, s1, s2, s3 float64
-		i := 0
-		for ; i+4 <= len(w); i += 4 {
-			s0 += w[i] * xs[i]
-			s1 += w[i+1] * xs[i+1]
-			s2 += w[i+2] * xs[i+2]
-			s3 += w[i+3] * xs[i+3]
-		}
-		for ; i < len(w); i++ {
-			s0 += w[i] * xs[i]
-		}
-		dst[run.row] += (s0 + s1) + (s2 + s3)
+		dst[run.row] += dot(w, x[run.lo:run.hi])
 	}
 	return dst
 }

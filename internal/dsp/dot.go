@@ -1,0 +1,20 @@
+package dsp
+
+// dotGo returns Σ a[i]·b[i] over i < len(a) in four partial sums:
+// independent chains of additions run in parallel where one would wait on
+// each addition's latency. b must hold at least len(a) values.
+func dotGo(a, b []float64) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * b[i]
+		s1 += a[i+1] * b[i+1]
+		s2 += a[i+2] * b[i+2]
+		s3 += a[i+3] * b[i+3]
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * b[i]
+	}
+	return (s0 + s1) + (s2 + s3)
+}

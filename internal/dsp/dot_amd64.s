@@ -1,0 +1,69 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func dotAVX(a, b []float64) float64
+//
+// Four accumulators of four float64 each take 16 products per iteration
+// (fused multiply-add), then groups of four, then single values; the
+// sixteen lanes are added pairwise at the end.
+TEXT ·dotAVX(SB), NOSPLIT, $0-56
+	MOVQ   a_base+0(FP), SI
+	MOVQ   a_len+8(FP), CX
+	MOVQ   b_base+24(FP), DI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ   AX, AX
+	MOVQ   CX, DX
+	ANDQ   $-16, DX
+	JZ     quads
+
+sixteens:
+	VMOVUPD     (SI)(AX*8), Y4
+	VMOVUPD     32(SI)(AX*8), Y5
+	VMOVUPD     64(SI)(AX*8), Y6
+	VMOVUPD     96(SI)(AX*8), Y7
+	VFMADD231PD (DI)(AX*8), Y4, Y0
+	VFMADD231PD 32(DI)(AX*8), Y5, Y1
+	VFMADD231PD 64(DI)(AX*8), Y6, Y2
+	VFMADD231PD 96(DI)(AX*8), Y7, Y3
+	ADDQ        $16, AX
+	CMPQ        AX, DX
+	JLT         sixteens
+
+quads:
+	MOVQ CX, DX
+	ANDQ $-4, DX
+	CMPQ AX, DX
+	JGE  reduce
+
+quadloop:
+	VMOVUPD     (SI)(AX*8), Y4
+	VFMADD231PD (DI)(AX*8), Y4, Y0
+	ADDQ        $4, AX
+	CMPQ        AX, DX
+	JLT         quadloop
+
+reduce:
+	VADDPD       Y1, Y0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VHADDPD      X0, X0, X0
+	CMPQ         AX, CX
+	JGE          done
+
+singles:
+	VMOVSD      (SI)(AX*8), X4
+	VFMADD231SD (DI)(AX*8), X4, X0
+	INCQ        AX
+	CMPQ        AX, CX
+	JLT         singles
+
+done:
+	VZEROUPPER
+	MOVSD X0, ret+48(FP)
+	RET
