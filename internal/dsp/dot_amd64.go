@@ -17,3 +17,22 @@ func dot(a, b []float64) float64 {
 	}
 	return dotGo(a, b)
 }
+
+// powerMagAVX writes |spec[k]|² into p[k] and |spec[k]| into mag[k], and
+// their float32 roundings into p32[k] and m32[k], for k below len(spec)
+// rounded down to a multiple of 4. The other slices must be at least that
+// long.
+//
+//go:noescape
+func powerMagAVX(spec []complex128, p, mag []float64, p32, m32 []float32)
+
+// powerMag is PowerMagnitude's kernel (see there); the slices have equal
+// lengths.
+func powerMag(spec []complex128, p, mag []float64, p32, m32 []float32) {
+	done := 0
+	if useSIMD {
+		powerMagAVX(spec, p, mag, p32, m32)
+		done = len(spec) &^ 3
+	}
+	powerMagGo(spec[done:], p[done:], mag[done:], p32[done:], m32[done:])
+}

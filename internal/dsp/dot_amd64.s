@@ -67,3 +67,46 @@ done:
 	VZEROUPPER
 	MOVSD X0, ret+48(FP)
 	RET
+
+// func powerMagAVX(spec []complex128, p, mag []float64, p32, m32 []float32)
+//
+// Four values per iteration: the squares of two registers of two complex
+// values each are added pairwise (VHADDPD leaves the powers in the order
+// 0, 2, 1, 3, which VPERMPD restores), then square-rooted; both are also
+// rounded to float32. Only the first len(spec) rounded down to a multiple
+// of four are done.
+TEXT ·powerMagAVX(SB), NOSPLIT, $0-120
+	MOVQ spec_base+0(FP), SI
+	MOVQ spec_len+8(FP), CX
+	MOVQ p_base+24(FP), DI
+	MOVQ mag_base+48(FP), R8
+	MOVQ p32_base+72(FP), R9
+	MOVQ m32_base+96(FP), R10
+	ANDQ $-4, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JGE  pmdone
+
+pmloop:
+	MOVQ       AX, BX
+	SHLQ       $4, BX
+	VMOVUPD    (SI)(BX*1), Y0
+	VMOVUPD    32(SI)(BX*1), Y1
+	VMULPD     Y0, Y0, Y0
+	VMULPD     Y1, Y1, Y1
+	VHADDPD    Y1, Y0, Y2
+	VPERMPD    $0xD8, Y2, Y2
+	VMOVUPD    Y2, (DI)(AX*8)
+	VCVTPD2PSY Y2, X3
+	VMOVUPS    X3, (R9)(AX*4)
+	VSQRTPD    Y2, Y4
+	VMOVUPD    Y4, (R8)(AX*8)
+	VCVTPD2PSY Y4, X5
+	VMOVUPS    X5, (R10)(AX*4)
+	ADDQ       $4, AX
+	CMPQ       AX, CX
+	JLT        pmloop
+
+pmdone:
+	VZEROUPPER
+	RET

@@ -5,3 +5,8 @@ package dsp
 // dot returns Σ a[i]·b[i] over i < len(a); b must hold at least len(a)
 // values (dotGo: there is no vector kernel here).
 func dot(a, b []float64) float64 { return dotGo(a, b) }
+
+// powerMag is PowerMagnitude's kernel (powerMagGo: no vector kernel here).
+func powerMag(spec []complex128, p, mag []float64, p32, m32 []float32) {
+	powerMagGo(spec, p, mag, p32, m32)
+}

@@ -38,3 +38,26 @@ func TestDotAllocs(t *testing.T) {
 		t.Errorf("dot allocates %v times", n)
 	}
 }
+
+func TestPowerMagnitudeExact(t *testing.T) {
+	rng := rand.New(rand.NewSource(9))
+	for n := 0; n <= 37; n++ {
+		spec := make([]complex128, n)
+		for i := range spec {
+			spec[i] = complex(rng.NormFloat64()*math.Pow(10, float64(rng.Intn(12)-6)), rng.NormFloat64())
+		}
+		if n > 3 {
+			spec[1] = 0
+		}
+		p, mag := make([]float64, n), make([]float64, n)
+		p32, m32 := make([]float32, n), make([]float32, n)
+		PowerMagnitude(spec, p, mag, p32, m32)
+		for k, v := range spec {
+			pw := real(v)*real(v) + imag(v)*imag(v)
+			if p[k] != pw || mag[k] != math.Sqrt(pw) || p32[k] != float32(pw) || m32[k] != float32(math.Sqrt(pw)) {
+				t.Fatalf("n %d, bin %d: %v %v %v %v, want %v %v %v %v", n, k, p[k], mag[k], p32[k], m32[k],
+					pw, math.Sqrt(pw), float32(pw), float32(math.Sqrt(pw)))
+			}
+		}
+	}
+}

@@ -295,3 +295,29 @@ func (s *STFT) NormalizeOverlap(dst []float64, frames int) {
 		edge(i)
 	}
 }
+
+// PowerMagnitude writes, for every value z of spec, |z|² into power, |z|
+// into mag, and the float32 roundings of both into power32 and mag32. All
+// slices must have the length of spec. The results are exactly those of
+// the obvious loop (re² + im² without fused multiply-add, then the square
+// root), on the vector path too.
+func PowerMagnitude(spec []complex128, power, mag []float64, power32, mag32 []float32) {
+	n := len(spec)
+	if len(power) != n || len(mag) != n || len(power32) != n || len(mag32) != n {
+		panic(fmt.Sprintf("dsp: PowerMagnitude of %d values into %d, %d, %d, %d", n, len(power), len(mag), len(power32), len(mag32)))
+	}
+	powerMag(spec, power, mag, power32, mag32)
+}
+
+// powerMagGo is the loop PowerMagnitude computes.
+func powerMagGo(spec []complex128, p, mag []float64, p32, m32 []float32) {
+	p, mag, p32, m32 = p[:len(spec)], mag[:len(spec)], p32[:len(spec)], m32[:len(spec)]
+	for k, v := range spec {
+		pw := real(v)*real(v) + imag(v)*imag(v)
+		p[k] = pw
+		p32[k] = float32(pw)
+		mg := math.Sqrt(pw)
+		mag[k] = mg
+		m32[k] = float32(mg)
+	}
+}

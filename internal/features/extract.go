@@ -258,14 +258,7 @@ func (e *Extractor) analyseFrame(samples []float32, t int) {
 	m32 := e.magRing[slot*bins : (slot+1)*bins]
 	p32 := e.power32[t*bins : (t+1)*bins]
 	m32, p32 = m32[:len(spec)], p32[:len(spec)]
-	for k, v := range spec {
-		pw := real(v)*real(v) + imag(v)*imag(v)
-		p[k] = pw
-		p32[k] = float32(pw)
-		mg := math.Sqrt(pw)
-		mag[k] = mg
-		m32[k] = float32(mg)
-	}
+	dsp.PowerMagnitude(spec, p, mag, p32, m32)
 	e.mark(StageSTFT)
 	var total float64
 	e.centroid[t], e.bandwidth[t], total = spectralShape(mag, e.freqs, params.BandwidthPower)
