@@ -65,10 +65,18 @@ func PowerToDB(dst, src []float64, ref, amin, topDB float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, len(src))
 	}
-	off := 10 * math.Log10(math.Max(amin, ref))
+	// 10·log10(v) as (10/ln 10)·ln(v): one logarithm without the
+	// splitting of v that math.Log10 does first (the two differ by about
+	// one unit in the last place). A comparison clamps v to amin as
+	// math.Max would, NaN included, for the positive amin of dB scales.
+	const dB = 10 / math.Ln10
+	off := dB * math.Log(math.Max(amin, ref))
 	top := math.Inf(-1)
 	for i, v := range src {
-		db := 10*math.Log10(math.Max(amin, v)) - off
+		if v < amin {
+			v = amin
+		}
+		db := dB*math.Log(v) - off
 		dst[i] = db
 		if db > top {
 			top = db

@@ -107,7 +107,12 @@ func (t *Tuner) AddFrame(s []float64) {
 	kLo, kHi := t.kLo, t.kHi
 	top := s[0]
 	for _, v := range s {
-		top = max(top, v) // as math.Max for the NaN-free spectra, inline
+		// The spectra are NaN-free and non-negative, so a comparison is
+		// math.Max here, without the builtin's care for NaN and −0,
+		// which costs as much as the rest of the frame.
+		if v > top {
+			top = v
+		}
 	}
 	ref := t.threshold * top
 	gated := func(k int) float64 {
