@@ -43,8 +43,11 @@ import (
 // a time, so that the strided reads and writes use whole cache lines.
 //
 // float32 data with windows of 2…32 values (the fast path; HPSS uses it)
-// take the block-pair method of J. Suomela ("Median filtering is
-// equivalent to sorting", 2014) in a bitmask form. Every value becomes a
+// take, on amd64 CPUs with AVX2, the lane kernel of median_lanes.go: a
+// sorted window per line, 8 lines at once (one per 32-bit lane of the
+// vectors), updated by branch-free min/max passes. Elsewhere they take the
+// block-pair method of J. Suomela ("Median filtering is equivalent to
+// sorting", 2014) in a bitmask form. Every value becomes a
 // 32-bit key whose unsigned order is the numeric order (the IEEE bits with
 // the sign handled; the value is recovered exactly from its key). The line
 // is cut into blocks of size values; every window lies within two
@@ -112,6 +115,13 @@ type MedianScratch struct {
 	stride int       // distance between the lines of keys
 	rowOff []int     // MedianFilterColsRing: ring offset of each line value
 
+	// The lane kernel (median_lanes.go): 8-wide input and output
+	// matrices, the offsets of the input's rows, the sorted windows.
+	lanesIn, lanesOut []float32
+	lanesLine         []float32 // MedianFilterRows: a row with its margins
+	laneOffs          []int
+	laneWin           []int32
+
 	// The block-pair method: the two sorted blocks of a pair, each
 	// followed by sentinels; the rank of each slot in the merged pair; the
 	// key of each rank.
@@ -126,6 +136,15 @@ func NewMedianScratch(n, size int) *MedianScratch {
 	s := &MedianScratch{}
 	if n > 0 && size > 0 {
 		s.grow(n, size)
+		if lanesEnabled && size <= maxBlockWindow {
+			// The largest use: MedianFilterCols with n rows.
+			s.lanesBuffers(n+size-1, n, size)
+			s.laneSeq(n + size - 1)
+			s.lanesLine = make([]float32, n+medianLanes+size)
+		}
+		if cap(s.rowOff) < n+size-1 {
+			s.rowOff = make([]int, n+size-1)
+		}
 	}
 	return s
 }
@@ -173,6 +192,13 @@ func MedianFilterRows[T MedianFloat](dst, src []T, rows, cols, size int, scratch
 	if s == nil {
 		s = &MedianScratch{}
 	}
+	if useLanes[T](size) {
+		x32, y32 := asFloat32(src[:rows*cols]), asFloat32(dst[:rows*cols])
+		for r := 0; r < rows; r++ {
+			s.lanesRow(y32[r*cols:(r+1)*cols], x32[r*cols:(r+1)*cols], size)
+		}
+		return nil
+	}
 	s.grow(cols, size)
 	blocks := useBlocks[T](size)
 	for r := 0; r < rows; r++ {
@@ -217,6 +243,10 @@ func MedianFilterCols[T MedianFloat](dst, src []T, rows, cols, size int, scratch
 	s := scratch
 	if s == nil {
 		s = &MedianScratch{}
+	}
+	if useLanes[T](size) {
+		s.lanesCols(asFloat32(dst[:rows*cols]), asFloat32(src[:rows*cols]), rows, cols, size)
+		return nil
 	}
 	s.grow(rows, size)
 	blocks := useBlocks[T](size)
@@ -292,7 +322,6 @@ func MedianFilterColsRing[T MedianFloat](dst, ring []T, ringRows, rows, cols, r0
 	if s == nil {
 		s = &MedianScratch{}
 	}
-	s.grow(n, size)
 	// Line value j is src row r0 − size/2 + j, reflected.
 	total := n + size - 1
 	if cap(s.rowOff) < total {
@@ -302,6 +331,11 @@ func MedianFilterColsRing[T MedianFloat](dst, ring []T, ringRows, rows, cols, r0
 	for j := range off {
 		off[j] = reflectIndex(r0-size/2+j, rows) % ringRows * cols
 	}
+	if useLanes[T](size) && cols >= medianLanes {
+		s.lanesRing(asFloat32(dst[:n*cols]), asFloat32(ring[:ringRows*cols]), off, cols, n, size)
+		return nil
+	}
+	s.grow(n, size)
 	blocks := useBlocks[T](size)
 	stride := s.stride
 	for c0 := 0; c0 < cols; c0 += medianGroup {
