@@ -135,36 +135,43 @@ type MedianScratch struct {
 func NewMedianScratch(n, size int) *MedianScratch {
 	s := &MedianScratch{}
 	if n > 0 && size > 0 {
-		s.grow(n, size)
-		if lanesEnabled && size <= maxBlockWindow {
+		s.grow(n, size, false) // float64 data, or float32 with large windows
+		switch {
+		case lanesEnabled && size >= 2 && size <= maxBlockWindow:
 			// The largest use: MedianFilterCols with n rows.
 			s.lanesBuffers(n+size-1, n, size)
 			s.laneSeq(n + size - 1)
 			s.lanesLine = make([]float32, n+medianLanes+size)
+		case size >= 2 && size <= maxBlockWindow:
+			s.grow(n, size, true)
 		}
-		if cap(s.rowOff) < n+size-1 {
-			s.rowOff = make([]int, n+size-1)
-		}
+		s.rowOff = make([]int, n+size-1)
 	}
 	return s
 }
 
-// grow makes sure the buffers hold a group of lines of n values with
-// margins and block padding for a window of the given size.
-func (s *MedianScratch) grow(n, size int) {
+// grow makes sure the buffers of the block-pair method (blocks) or of the
+// sorted-window method (otherwise) hold a group of lines of n values with
+// margins (and block padding) for a window of the given size.
+func (s *MedianScratch) grow(n, size int, blocks bool) {
 	s.stride = n + 2*size
+	if blocks {
+		if need := medianGroup * s.stride; cap(s.keys) < need {
+			s.keys = make([]uint32, need)
+		}
+		if need := medianGroup * n; cap(s.out32) < need {
+			s.out32 = make([]float32, need)
+		}
+		return
+	}
 	if need := n + size; cap(s.line) < need {
 		s.line = make([]float64, need)
 	}
 	if cap(s.win) < size {
 		s.win = make([]float64, size)
 	}
-	if need := medianGroup * s.stride; cap(s.keys) < need {
-		s.keys = make([]uint32, need)
-	}
 	if need := medianGroup * n; cap(s.out) < need {
 		s.out = make([]float64, need)
-		s.out32 = make([]float32, need)
 	}
 }
 
@@ -199,8 +206,8 @@ func MedianFilterRows[T MedianFloat](dst, src []T, rows, cols, size int, scratch
 		}
 		return nil
 	}
-	s.grow(cols, size)
 	blocks := useBlocks[T](size)
+	s.grow(cols, size, blocks)
 	for r := 0; r < rows; r++ {
 		x := src[r*cols : (r+1)*cols]
 		y := dst[r*cols : (r+1)*cols]
@@ -248,8 +255,8 @@ func MedianFilterCols[T MedianFloat](dst, src []T, rows, cols, size int, scratch
 		s.lanesCols(asFloat32(dst[:rows*cols]), asFloat32(src[:rows*cols]), rows, cols, size)
 		return nil
 	}
-	s.grow(rows, size)
 	blocks := useBlocks[T](size)
+	s.grow(rows, size, blocks)
 	stride := s.stride
 	for c0 := 0; c0 < cols; c0 += medianGroup {
 		g := min(medianGroup, cols-c0)
@@ -331,12 +338,12 @@ func MedianFilterColsRing[T MedianFloat](dst, ring []T, ringRows, rows, cols, r0
 	for j := range off {
 		off[j] = reflectIndex(r0-size/2+j, rows) % ringRows * cols
 	}
-	if useLanes[T](size) && cols >= medianLanes {
+	if useLanes[T](size) {
 		s.lanesRing(asFloat32(dst[:n*cols]), asFloat32(ring[:ringRows*cols]), off, cols, n, size)
 		return nil
 	}
-	s.grow(n, size)
 	blocks := useBlocks[T](size)
+	s.grow(n, size, blocks)
 	stride := s.stride
 	for c0 := 0; c0 < cols; c0 += medianGroup {
 		g := min(medianGroup, cols-c0)

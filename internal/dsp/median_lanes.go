@@ -39,7 +39,8 @@ import "unsafe"
 //     lanes is 8 adjacent values of one ring row. The columns are taken
 //     8 at a time; the last group is moved back to end at the last column
 //     (overlapping the previous one, which then writes some outputs
-//     twice, with the same values).
+//     twice, with the same values). Fewer than 8 columns are gathered
+//     into an 8-wide scratch matrix.
 //   - MedianFilterCols gathers 8 columns' values, reflected margins
 //     included, into an 8-wide scratch matrix (dst may be src, so the
 //     kernel must not read src while writing dst).
@@ -211,12 +212,28 @@ func (s *MedianScratch) lanesCols(dst, src []float32, rows, cols, size int) {
 	}
 }
 
-// lanesRing is MedianFilterColsRing with the lane kernel reading the ring
-// in place: off[j] is the ring offset of line value j's row. cols ≥ 8.
+// lanesRing is MedianFilterColsRing with the lane kernel: off[j] is the
+// ring offset of line value j's row. With 8 columns or more, the kernel
+// reads the ring in place; with fewer, their values are gathered into an
+// 8-wide matrix.
 func (s *MedianScratch) lanesRing(dst, ring []float32, off []int, cols, n, size int) {
-	s.laneWin = growSlice(s.laneWin, (size+1)*medianLanes)
-	for c0 := 0; c0 < cols; c0 += medianLanes {
-		c := min(c0, cols-medianLanes)
-		lanesKernel(dst[c:], cols, ring[c:], off, n, size, s.laneWin)
+	if cols >= medianLanes {
+		s.laneWin = growSlice(s.laneWin, (size+1)*medianLanes)
+		for c0 := 0; c0 < cols; c0 += medianLanes {
+			c := min(c0, cols-medianLanes)
+			lanesKernel(dst[c:], cols, ring[c:], off, n, size, s.laneWin)
+		}
+		return
+	}
+	steps := n + size - 1
+	in, out, win := s.lanesBuffers(steps, n, size)
+	for j, o := range off[:steps] {
+		row := in[j*medianLanes : (j+1)*medianLanes]
+		copy(row, ring[o:o+cols])
+		clear(row[cols:])
+	}
+	lanesKernel(out, medianLanes, in, s.laneSeq(steps), n, size, win)
+	for r := 0; r < n; r++ {
+		copy(dst[r*cols:(r+1)*cols], out[r*medianLanes:r*medianLanes+cols])
 	}
 }
