@@ -43,8 +43,11 @@ import (
 // a time, so that the strided reads and writes use whole cache lines.
 //
 // float32 data with windows of 2…32 values (the fast path; HPSS uses it)
-// take the block-pair method of J. Suomela ("Median filtering is
-// equivalent to sorting", 2014) in a bitmask form. Every value becomes a
+// take, on amd64 CPUs with AVX2, the lane kernel of median_lanes.go: a
+// sorted window per line, 8 lines at once (one per 32-bit lane of the
+// vectors), updated by branch-free min/max passes. Elsewhere they take the
+// block-pair method of J. Suomela ("Median filtering is equivalent to
+// sorting", 2014) in a bitmask form. Every value becomes a
 // 32-bit key whose unsigned order is the numeric order (the IEEE bits with
 // the sign handled; the value is recovered exactly from its key). The line
 // is cut into blocks of size values; every window lies within two
@@ -112,6 +115,13 @@ type MedianScratch struct {
 	stride int       // distance between the lines of keys
 	rowOff []int     // MedianFilterColsRing: ring offset of each line value
 
+	// The lane kernel (median_lanes.go): 8-wide input and output
+	// matrices, the offsets of the input's rows, the sorted windows.
+	lanesIn, lanesOut []float32
+	lanesLine         []float32 // MedianFilterRows: a row with its margins
+	laneOffs          []int
+	laneWin           []int32
+
 	// The block-pair method: the two sorted blocks of a pair, each
 	// followed by sentinels; the rank of each slot in the merged pair; the
 	// key of each rank.
@@ -125,27 +135,43 @@ type MedianScratch struct {
 func NewMedianScratch(n, size int) *MedianScratch {
 	s := &MedianScratch{}
 	if n > 0 && size > 0 {
-		s.grow(n, size)
+		s.grow(n, size, false) // float64 data, or float32 with large windows
+		switch {
+		case lanesEnabled && size >= 2 && size <= maxBlockWindow:
+			// The largest use: MedianFilterCols with n rows.
+			s.lanesBuffers(n+size-1, n, size)
+			s.laneSeq(n + size - 1)
+			s.lanesLine = make([]float32, n+medianLanes+size)
+		case size >= 2 && size <= maxBlockWindow:
+			s.grow(n, size, true)
+		}
+		s.rowOff = make([]int, n+size-1)
 	}
 	return s
 }
 
-// grow makes sure the buffers hold a group of lines of n values with
-// margins and block padding for a window of the given size.
-func (s *MedianScratch) grow(n, size int) {
+// grow makes sure the buffers of the block-pair method (blocks) or of the
+// sorted-window method (otherwise) hold a group of lines of n values with
+// margins (and block padding) for a window of the given size.
+func (s *MedianScratch) grow(n, size int, blocks bool) {
 	s.stride = n + 2*size
+	if blocks {
+		if need := medianGroup * s.stride; cap(s.keys) < need {
+			s.keys = make([]uint32, need)
+		}
+		if need := medianGroup * n; cap(s.out32) < need {
+			s.out32 = make([]float32, need)
+		}
+		return
+	}
 	if need := n + size; cap(s.line) < need {
 		s.line = make([]float64, need)
 	}
 	if cap(s.win) < size {
 		s.win = make([]float64, size)
 	}
-	if need := medianGroup * s.stride; cap(s.keys) < need {
-		s.keys = make([]uint32, need)
-	}
 	if need := medianGroup * n; cap(s.out) < need {
 		s.out = make([]float64, need)
-		s.out32 = make([]float32, need)
 	}
 }
 
@@ -173,8 +199,15 @@ func MedianFilterRows[T MedianFloat](dst, src []T, rows, cols, size int, scratch
 	if s == nil {
 		s = &MedianScratch{}
 	}
-	s.grow(cols, size)
+	if useLanes[T](size) {
+		x32, y32 := asFloat32(src[:rows*cols]), asFloat32(dst[:rows*cols])
+		for r := 0; r < rows; r++ {
+			s.lanesRow(y32[r*cols:(r+1)*cols], x32[r*cols:(r+1)*cols], size)
+		}
+		return nil
+	}
 	blocks := useBlocks[T](size)
+	s.grow(cols, size, blocks)
 	for r := 0; r < rows; r++ {
 		x := src[r*cols : (r+1)*cols]
 		y := dst[r*cols : (r+1)*cols]
@@ -218,8 +251,12 @@ func MedianFilterCols[T MedianFloat](dst, src []T, rows, cols, size int, scratch
 	if s == nil {
 		s = &MedianScratch{}
 	}
-	s.grow(rows, size)
+	if useLanes[T](size) {
+		s.lanesCols(asFloat32(dst[:rows*cols]), asFloat32(src[:rows*cols]), rows, cols, size)
+		return nil
+	}
 	blocks := useBlocks[T](size)
+	s.grow(rows, size, blocks)
 	stride := s.stride
 	for c0 := 0; c0 < cols; c0 += medianGroup {
 		g := min(medianGroup, cols-c0)
@@ -292,7 +329,6 @@ func MedianFilterColsRing[T MedianFloat](dst, ring []T, ringRows, rows, cols, r0
 	if s == nil {
 		s = &MedianScratch{}
 	}
-	s.grow(n, size)
 	// Line value j is src row r0 − size/2 + j, reflected.
 	total := n + size - 1
 	if cap(s.rowOff) < total {
@@ -302,7 +338,12 @@ func MedianFilterColsRing[T MedianFloat](dst, ring []T, ringRows, rows, cols, r0
 	for j := range off {
 		off[j] = reflectIndex(r0-size/2+j, rows) % ringRows * cols
 	}
+	if useLanes[T](size) {
+		s.lanesRing(asFloat32(dst[:n*cols]), asFloat32(ring[:ringRows*cols]), off, cols, n, size)
+		return nil
+	}
 	blocks := useBlocks[T](size)
+	s.grow(n, size, blocks)
 	stride := s.stride
 	for c0 := 0; c0 < cols; c0 += medianGroup {
 		g := min(medianGroup, cols-c0)

@@ -100,61 +100,64 @@ func TestMedianFilter1DRandom(t *testing.T) {
 	}
 }
 
-// TestMedianFilterFloat32Random checks the float32 filters (the block-pair
-// method for windows up to 32) against the sorting reference, with ties,
+// TestMedianFilterFloat32Random checks the float32 filters (the lane
+// kernel or the block-pair method for windows up to 32) against the
+// sorting reference, with ties,
 // negative values and signed zeros, on rows and columns.
 func TestMedianFilterFloat32Random(t *testing.T) {
-	rng := rand.New(rand.NewSource(6))
-	var s MedianScratch
-	for size := 1; size <= 40; size++ {
-		for _, n := range []int{1, 2, 3, 5, 14, 15, 16, 17, 30, 31, 32, 33, 63, 64, 65, 200} {
-			const lines = 3
-			x := make([]float32, n*lines)
-			for i := range x {
-				switch rng.Intn(6) {
-				case 0:
-					x[i] = float32(rng.Intn(3)) // many ties
-				case 1:
-					x[i] = float32(math.Copysign(0, -1))
-				default:
-					x[i] = float32(rng.NormFloat64())
-				}
-			}
-			rows := make([]float32, len(x))
-			if err := MedianFilterRows(rows, x, lines, n, size, &s); err != nil {
-				t.Fatal(err)
-			}
-			for r := 0; r < lines; r++ {
-				line := make([]float64, n)
-				for i := range line {
-					line[i] = float64(x[r*n+i])
-				}
-				for i, w := range naiveMedian1D(line, size) {
-					if float64(rows[r*n+i]) != w {
-						t.Fatalf("rows n=%d size=%d: line %d index %d: got %v, want %v", n, size, r, i, rows[r*n+i], w)
+	medianMethods(t, func(t *testing.T) {
+		rng := rand.New(rand.NewSource(6))
+		var s MedianScratch
+		for size := 1; size <= 40; size++ {
+			for _, n := range []int{1, 2, 3, 5, 14, 15, 16, 17, 30, 31, 32, 33, 63, 64, 65, 200} {
+				const lines = 3
+				x := make([]float32, n*lines)
+				for i := range x {
+					switch rng.Intn(6) {
+					case 0:
+						x[i] = float32(rng.Intn(3)) // many ties
+					case 1:
+						x[i] = float32(math.Copysign(0, -1))
+					default:
+						x[i] = float32(rng.NormFloat64())
 					}
 				}
-			}
-			// The same lines as columns of the transpose.
-			tr := make([]float32, len(x))
-			for r := 0; r < lines; r++ {
-				for i := 0; i < n; i++ {
-					tr[i*lines+r] = x[r*n+i]
+				rows := make([]float32, len(x))
+				if err := MedianFilterRows(rows, x, lines, n, size, &s); err != nil {
+					t.Fatal(err)
 				}
-			}
-			cols := make([]float32, len(x))
-			if err := MedianFilterCols(cols, tr, n, lines, size, &s); err != nil {
-				t.Fatal(err)
-			}
-			for r := 0; r < lines; r++ {
-				for i := 0; i < n; i++ {
-					if cols[i*lines+r] != rows[r*n+i] {
-						t.Fatalf("cols n=%d size=%d: line %d index %d differs from rows", n, size, r, i)
+				for r := 0; r < lines; r++ {
+					line := make([]float64, n)
+					for i := range line {
+						line[i] = float64(x[r*n+i])
+					}
+					for i, w := range naiveMedian1D(line, size) {
+						if float64(rows[r*n+i]) != w {
+							t.Fatalf("rows n=%d size=%d: line %d index %d: got %v, want %v", n, size, r, i, rows[r*n+i], w)
+						}
+					}
+				}
+				// The same lines as columns of the transpose.
+				tr := make([]float32, len(x))
+				for r := 0; r < lines; r++ {
+					for i := 0; i < n; i++ {
+						tr[i*lines+r] = x[r*n+i]
+					}
+				}
+				cols := make([]float32, len(x))
+				if err := MedianFilterCols(cols, tr, n, lines, size, &s); err != nil {
+					t.Fatal(err)
+				}
+				for r := 0; r < lines; r++ {
+					for i := 0; i < n; i++ {
+						if cols[i*lines+r] != rows[r*n+i] {
+							t.Fatalf("cols n=%d size=%d: line %d index %d differs from rows", n, size, r, i)
+						}
 					}
 				}
 			}
 		}
-	}
+	})
 }
 
 func medianTestMatrix(rng *rand.Rand, rows, cols int) []float64 {
@@ -287,6 +290,25 @@ func TestMedianFilterErrors(t *testing.T) {
 	if err := MedianFilterRows(buf, buf, 0, 0, 31, nil); err != nil {
 		t.Errorf("empty matrix: %v", err)
 	}
+}
+
+// TestMedianFilterNoAlloc32 checks that the float32 filters, both
+// methods, allocate nothing with a scratch from NewMedianScratch.
+func TestMedianFilterNoAlloc32(t *testing.T) {
+	medianMethods(t, func(t *testing.T) {
+		const rows, cols, size, chunk = 300, 1025, 31, 248
+		src := medianData32(rand.New(rand.NewSource(4)), rows*cols, "magnitudes")
+		dst := make([]float32, len(src))
+		s := NewMedianScratch(max(rows, cols), size)
+		allocs := testing.AllocsPerRun(5, func() {
+			_ = MedianFilterRows(dst, src, rows, cols, size, s)
+			_ = MedianFilterCols(dst, src, rows, cols, size, s)
+			_ = MedianFilterColsRing(dst[:chunk*cols], src, rows, rows, cols, 0, chunk, size, s)
+		})
+		if allocs != 0 {
+			t.Errorf("allocations per run = %v, want 0", allocs)
+		}
+	})
 }
 
 func TestMedianFilterNoAlloc(t *testing.T) {

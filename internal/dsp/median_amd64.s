@@ -1,0 +1,169 @@
+//go:build amd64 && !purego
+
+#include "textflag.h"
+
+// func cpuidex(leaf, sub uint32) (a, b, c, d uint32)
+TEXT ·cpuidex(SB), NOSPLIT, $0-24
+	MOVL leaf+0(FP), AX
+	MOVL sub+4(FP), CX
+	CPUID
+	MOVL AX, a+8(FP)
+	MOVL BX, b+12(FP)
+	MOVL CX, c+16(FP)
+	MOVL DX, d+20(FP)
+	RET
+
+// func xgetbv0() (lo, hi uint32)
+TEXT ·xgetbv0(SB), NOSPLIT, $0-8
+	MOVL $0, CX
+	XGETBV
+	MOVL AX, lo+0(FP)
+	MOVL DX, hi+4(FP)
+	RET
+
+// KEY converts the 8 float32 bit patterns in r to order keys in place
+// (signed int32 order = numeric order, -0 below +0), using t as a
+// temporary: r ^= (r >>arith 31) >>logical 1. The map is its own inverse.
+#define KEY(r, t) \
+	VPSRAD $31, r, t \
+	VPSRLD $1, t, t  \
+	VPXOR  t, r, r
+
+// func medianLanes8(dst *float32, dstStride int, src *float32, offs *int, n, size int, win *int32)
+//
+// Register use:
+//	DI  the next output row (dst + i·dstStride)
+//	R8  dstStride in bytes
+//	SI  src
+//	DX  offs
+//	CX  outputs left
+//	BX  size
+//	R9  win: the sorted window, size+1 vectors of 8 keys (the last a sentinel)
+//	R12 &win[size/2], the median
+//	Y15 all MaxInt32, Y14 all MinInt32
+TEXT ·medianLanes8(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ dstStride+8(FP), R8
+	SHLQ $2, R8
+	MOVQ src+16(FP), SI
+	MOVQ offs+24(FP), DX
+	MOVQ n+32(FP), CX
+	MOVQ size+40(FP), BX
+	MOVQ win+48(FP), R9
+
+	MOVL $0x7fffffff, AX
+	MOVQ AX, X15
+	VPBROADCASTD X15, Y15
+	MOVL $0x80000000, AX
+	MOVQ AX, X14
+	VPBROADCASTD X14, Y14
+
+	// The window starts as size+1 copies of the largest key.
+	MOVQ R9, R10
+	LEAQ 1(BX), R11
+
+fill:
+	VMOVDQU Y15, (R10)
+	ADDQ    $32, R10
+	DECQ    R11
+	JNZ     fill
+
+	MOVQ BX, R12
+	SHRQ $1, R12
+	SHLQ $5, R12
+	ADDQ R9, R12
+
+	// Insert line values 0…size−1: before inserting value k, entries
+	// k…size are MaxInt32, so only entries 0…k change. Entry e becomes
+	// max(old e−1, min(old e, v)).
+	XORQ R13, R13
+
+insert:
+	MOVQ    (DX)(R13*8), AX
+	VMOVDQU (SI)(AX*4), Y0
+	KEY(Y0, Y1)
+	VMOVDQA Y14, Y2
+	MOVQ    R9, R10
+	LEAQ    1(R13), R11
+
+insertEntry:
+	VMOVDQU (R10), Y3
+	VPMINSD Y0, Y3, Y4
+	VPMAXSD Y2, Y4, Y4
+	VMOVDQU Y4, (R10)
+	VMOVDQA Y3, Y2
+	ADDQ    $32, R10
+	DECQ    R11
+	JNZ     insertEntry
+	INCQ    R13
+	CMPQ    R13, BX
+	JLT     insert
+
+	VMOVDQU (R12), Y0
+	KEY(Y0, Y1)
+	VMOVDQU Y0, (DI)
+	ADDQ    R8, DI
+
+	// Slide: for output i, value i−1 leaves and value i+size−1 enters.
+	MOVQ DX, R13
+	LEAQ (DX)(BX*8), R14
+	DECQ CX
+	JLE  done
+
+slide:
+	MOVQ    (R13), AX
+	VMOVDQU (SI)(AX*4), Y0
+	KEY(Y0, Y5)
+	MOVQ    (R14), AX
+	VMOVDQU (SI)(AX*4), Y1
+	KEY(Y1, Y5)
+	VMOVDQA Y14, Y2
+	MOVQ    R9, R10
+	VMOVDQU (R10), Y3
+	MOVQ    BX, R11
+	SHRQ    $1, R11
+
+	// Entries e and e+1 (Y3 holds s[e], Y2 s'[e−1]): drop the leaving
+	// value o (the entries from its first occurrence on move down by one:
+	// s'[e] = s[e] < o ? s[e] : s[e+1]), then insert the entering value v:
+	// t[e] = max(s'[e−1], min(s'[e], v)).
+slidePair:
+	VMOVDQU   32(R10), Y4
+	VPCMPGTD  Y3, Y0, Y5
+	VPBLENDVB Y5, Y3, Y4, Y6
+	VPMINSD   Y1, Y6, Y7
+	VPMAXSD   Y2, Y7, Y7
+	VMOVDQU   Y7, (R10)
+	VMOVDQU   64(R10), Y3
+	VPCMPGTD  Y4, Y0, Y5
+	VPBLENDVB Y5, Y4, Y3, Y2
+	VPMINSD   Y1, Y2, Y7
+	VPMAXSD   Y6, Y7, Y7
+	VMOVDQU   Y7, 32(R10)
+	ADDQ      $64, R10
+	DECQ      R11
+	JNZ       slidePair
+
+	// The last entry, if size is odd.
+	BTQ       $0, BX
+	JCC       slideOut
+	VMOVDQU   32(R10), Y4
+	VPCMPGTD  Y3, Y0, Y5
+	VPBLENDVB Y5, Y3, Y4, Y6
+	VPMINSD   Y1, Y6, Y7
+	VPMAXSD   Y2, Y7, Y7
+	VMOVDQU   Y7, (R10)
+
+slideOut:
+	VMOVDQU (R12), Y0
+	KEY(Y0, Y1)
+	VMOVDQU Y0, (DI)
+	ADDQ    R8, DI
+	ADDQ    $8, R13
+	ADDQ    $8, R14
+	DECQ    CX
+	JNZ     slide
+
+done:
+	VZEROUPPER
+	RET

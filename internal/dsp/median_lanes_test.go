@@ -1,0 +1,216 @@
+package dsp
+
+import (
+	"fmt"
+	"math"
+	"math/rand"
+	"slices"
+	"testing"
+)
+
+// medianMethods runs f once for each float32 method of this machine: the
+// lane kernel (where it exists) and the block-pair method.
+func medianMethods(t *testing.T, f func(t *testing.T)) {
+	t.Helper()
+	defer func(on bool) { lanesEnabled = on }(lanesEnabled)
+	methods := []struct {
+		name  string
+		lanes bool
+	}{{"blocks", false}, {"lanes", true}}
+	for _, m := range methods {
+		if m.lanes && !haveLanes {
+			t.Logf("no lane kernel on this machine")
+			continue
+		}
+		lanesEnabled = m.lanes
+		t.Run(m.name, f)
+	}
+}
+
+// naiveMedian32 is the float32 reference: sort every window by the order
+// keys (so −0 sorts below +0 and the result's bits are defined) and take
+// the element of rank size/2.
+func naiveMedian32(x []float32, size int) []float32 {
+	n := len(x)
+	out := make([]float32, n)
+	w := make([]uint32, size)
+	for i := range x {
+		for k := range w {
+			w[k] = orderKey32(x[medianMirror(i-size/2+k, n)])
+		}
+		slices.Sort(w)
+		out[i] = keyValue32(w[size/2])
+	}
+	return out
+}
+
+// medianData32 returns n float32 values of the given kind.
+func medianData32(rng *rand.Rand, n int, kind string) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		switch kind {
+		case "magnitudes": // |STFT|: non-negative, some exact zeros
+			if rng.Intn(10) == 0 {
+				x[i] = 0
+			} else {
+				x[i] = float32(math.Abs(rng.NormFloat64()))
+			}
+		case "ties": // few distinct values, signed zeros among them
+			x[i] = []float32{-1, float32(math.Copysign(0, -1)), 0, 0.5, 2}[rng.Intn(5)]
+		case "signed": // both signs, extremes and subnormals
+			switch rng.Intn(8) {
+			case 0:
+				x[i] = float32(math.Copysign(0, -1))
+			case 1:
+				x[i] = []float32{math.MaxFloat32, -math.MaxFloat32, float32(math.Inf(1)),
+					float32(math.Inf(-1)), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32}[rng.Intn(6)]
+			default:
+				x[i] = float32(rng.NormFloat64() * math.Pow(10, float64(rng.Intn(10)-5)))
+			}
+		default: // "sorted": monotone runs, the worst case for shifts
+			x[i] = float32(i/7) - float32(n/14)
+		}
+	}
+	return x
+}
+
+// sameBits reports whether a and b hold the same float32 bit patterns.
+func sameBits(a, b []float32) bool {
+	return slices.EqualFunc(a, b, func(x, y float32) bool { return math.Float32bits(x) == math.Float32bits(y) })
+}
+
+// TestMedianFloat32Methods checks the float32 filters, with both methods,
+// bit for bit against the sorting reference: every window size of the
+// fast paths, lines shorter than half a window up to several blocks, all
+// kinds of data, rows and columns (including column counts that are not
+// multiples of the lane count), in place and not.
+func TestMedianFloat32Methods(t *testing.T) {
+	medianMethods(t, func(t *testing.T) {
+		rng := rand.New(rand.NewSource(21))
+		var s MedianScratch
+		for _, kind := range []string{"magnitudes", "ties", "signed", "sorted"} {
+			for _, size := range []int{2, 3, 4, 5, 8, 15, 16, 17, 30, 31, 32} {
+				for _, n := range []int{1, 2, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 62, 63, 64, 65, 130, 1025} {
+					for _, lines := range []int{1, 3, 8, 11} {
+						name := fmt.Sprintf("%s size %d n %d lines %d", kind, size, n, lines)
+						x := medianData32(rng, n*lines, kind)
+						want := make([]float32, len(x))
+						for r := 0; r < lines; r++ {
+							copy(want[r*n:], naiveMedian32(x[r*n:(r+1)*n], size))
+						}
+						got := make([]float32, len(x))
+						if err := MedianFilterRows(got, x, lines, n, size, &s); err != nil {
+							t.Fatal(err)
+						}
+						if !sameBits(got, want) {
+							t.Fatalf("%s: rows differ", name)
+						}
+						in := slices.Clone(x)
+						if err := MedianFilterRows(in, in, lines, n, size, &s); err != nil {
+							t.Fatal(err)
+						}
+						if !sameBits(in, want) {
+							t.Fatalf("%s: rows in place differ", name)
+						}
+						// The same lines as the columns of the transpose.
+						tr := make([]float32, len(x))
+						for r := 0; r < lines; r++ {
+							for i := 0; i < n; i++ {
+								tr[i*lines+r] = x[r*n+i]
+							}
+						}
+						if err := MedianFilterCols(got, tr, n, lines, size, &s); err != nil {
+							t.Fatal(err)
+						}
+						in = slices.Clone(tr)
+						if err := MedianFilterCols(in, in, n, lines, size, &s); err != nil {
+							t.Fatal(err)
+						}
+						for r := 0; r < lines; r++ {
+							for i := 0; i < n; i++ {
+								w := math.Float32bits(want[r*n+i])
+								if math.Float32bits(got[i*lines+r]) != w || math.Float32bits(in[i*lines+r]) != w {
+									t.Fatalf("%s: cols differ at line %d index %d", name, r, i)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// TestMedianFilterColsRing32 checks the ring filter on float32 data with
+// both methods against MedianFilterCols, bit for bit: chunk sizes that do
+// and do not divide the row count, rows fewer than the window, and column
+// counts below, at and around the lane count (the kernel's last group of
+// columns overlaps the one before).
+func TestMedianFilterColsRing32(t *testing.T) {
+	medianMethods(t, func(t *testing.T) {
+		rng := rand.New(rand.NewSource(22))
+		for _, tc := range []struct{ rows, cols, size, chunk int }{
+			{1293, 37, 31, 248}, {300, 1025, 31, 248}, {100, 7, 31, 31}, {100, 8, 31, 62},
+			{100, 9, 31, 17}, {5, 12, 31, 31}, {20, 13, 31, 4}, {16, 16, 31, 248}, {64, 9, 8, 16},
+			{90, 10, 2, 10}, {80, 23, 32, 13}, {1, 9, 3, 1}, {47, 15, 30, 46},
+		} {
+			for _, kind := range []string{"magnitudes", "ties", "signed"} {
+				m := medianData32(rng, tc.rows*tc.cols, kind)
+				want := make([]float32, len(m))
+				if err := MedianFilterCols(want, m, tc.rows, tc.cols, tc.size, nil); err != nil {
+					t.Fatal(err)
+				}
+				for c := 0; c < tc.cols; c++ {
+					line := make([]float32, tc.rows)
+					for r := range line {
+						line[r] = m[r*tc.cols+c]
+					}
+					for r, w := range naiveMedian32(line, tc.size) {
+						if math.Float32bits(want[r*tc.cols+c]) != math.Float32bits(w) {
+							t.Fatalf("%+v %s: cols differ from the reference", tc, kind)
+						}
+					}
+				}
+				if got := ringFilter(t, m, tc.rows, tc.cols, tc.size, tc.chunk); !sameBits(got, want) {
+					t.Errorf("%+v %s: ring result differs", tc, kind)
+				}
+			}
+		}
+	})
+}
+
+// TestMedianLanesKernelChecks checks that the lane kernel's wrapper
+// refuses arguments that would take it out of its slices.
+func TestMedianLanesKernelChecks(t *testing.T) {
+	const n, size = 4, 3
+	src := make([]float32, (n+size-1)*medianLanes)
+	dst := make([]float32, n*medianLanes)
+	win := make([]int32, (size+1)*medianLanes)
+	var s MedianScratch
+	offs := slices.Clone(s.laneSeq(n + size - 1))
+	if haveLanes {
+		lanesKernel(dst, medianLanes, src, offs, n, size, win) // valid
+	}
+	bad := slices.Clone(offs)
+	bad[len(bad)-1]++
+	for _, tc := range []struct {
+		name string
+		call func()
+	}{
+		{"short dst", func() { lanesKernel(dst[:len(dst)-1], medianLanes, src, offs, n, size, win) }},
+		{"narrow stride", func() { lanesKernel(dst, medianLanes-1, src, offs, n, size, win) }},
+		{"offset beyond src", func() { lanesKernel(dst, medianLanes, src, bad, n, size, win) }},
+		{"short offsets", func() { lanesKernel(dst, medianLanes, src, offs[:n], n, size, win) }},
+		{"short window", func() { lanesKernel(dst, medianLanes, src, offs, n, size, win[:size*medianLanes]) }},
+		{"size 1", func() { lanesKernel(dst, medianLanes, src, offs, n, 1, win) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			tc.call()
+		})
+	}
+}
