@@ -36,3 +36,20 @@ func powerMag(spec []complex128, p, mag []float64, p32, m32 []float32) {
 	}
 	powerMagGo(spec[done:], p[done:], mag[done:], p32[done:], m32[done:])
 }
+
+// softMask2AVX is softMask2Go (see SoftMask2) for the first len(spec)
+// rounded down to a multiple of 4 bins; the other slices must be at least
+// that long.
+//
+//go:noescape
+func softMask2AVX(dst, spec []complex128, x, ref []float32)
+
+// softMask2 is SoftMask2's kernel; the slices have equal lengths.
+func softMask2(dst, spec []complex128, x, ref []float32) {
+	done := 0
+	if useSIMD {
+		softMask2AVX(dst, spec, x, ref)
+		done = len(spec) &^ 3
+	}
+	softMask2Go(dst[done:], spec[done:], x[done:], ref[done:])
+}

@@ -110,3 +110,55 @@ pmloop:
 pmdone:
 	VZEROUPPER
 	RET
+
+DATA smallestf32<>+0(SB)/8, $0x3810000000000000 // 2^-126, the smallest normal float32
+GLOBL smallestf32<>(SB), RODATA|NOPTR, $8
+DATA halfpd<>+0(SB)/8, $0x3fe0000000000000 // 0.5
+GLOBL halfpd<>(SB), RODATA|NOPTR, $8
+
+// func softMask2AVX(dst, spec []complex128, x, ref []float32)
+//
+// Four bins per iteration: the float32 magnitudes are widened, the gains
+// a/(a+b) computed with a = x², b = ref², replaced by ½ where both x and
+// ref are below 2^-126, then each gain is duplicated onto the real and
+// imaginary parts of its bin (VPERMPD) and multiplied in. Only the first
+// len(spec) rounded down to a multiple of four bins are done.
+TEXT ·softMask2AVX(SB), NOSPLIT, $0-96
+	MOVQ         dst_base+0(FP), DI
+	MOVQ         spec_base+24(FP), SI
+	MOVQ         spec_len+32(FP), CX
+	MOVQ         x_base+48(FP), R8
+	MOVQ         ref_base+72(FP), R9
+	ANDQ         $-4, CX
+	XORQ         AX, AX
+	VBROADCASTSD smallestf32<>(SB), Y14
+	VBROADCASTSD halfpd<>(SB), Y15
+	CMPQ         AX, CX
+	JGE          smdone
+
+smloop:
+	VCVTPS2PD (R8)(AX*4), Y0
+	VCVTPS2PD (R9)(AX*4), Y1
+	VMULPD    Y0, Y0, Y2
+	VMULPD    Y1, Y1, Y3
+	VADDPD    Y3, Y2, Y4
+	VDIVPD    Y4, Y2, Y5
+	VCMPPD    $1, Y14, Y0, Y6
+	VCMPPD    $1, Y14, Y1, Y7
+	VANDPD    Y7, Y6, Y6
+	VBLENDVPD Y6, Y15, Y5, Y5
+	VPERMPD   $0x50, Y5, Y8
+	VPERMPD   $0xFA, Y5, Y9
+	MOVQ      AX, BX
+	SHLQ      $4, BX
+	VMULPD    (SI)(BX*1), Y8, Y10
+	VMULPD    32(SI)(BX*1), Y9, Y11
+	VMOVUPD   Y10, (DI)(BX*1)
+	VMOVUPD   Y11, 32(DI)(BX*1)
+	ADDQ      $4, AX
+	CMPQ      AX, CX
+	JLT       smloop
+
+smdone:
+	VZEROUPPER
+	RET

@@ -10,3 +10,6 @@ func dot(a, b []float64) float64 { return dotGo(a, b) }
 func powerMag(spec []complex128, p, mag []float64, p32, m32 []float32) {
 	powerMagGo(spec, p, mag, p32, m32)
 }
+
+// softMask2 is SoftMask2's kernel (softMask2Go: no vector kernel here).
+func softMask2(dst, spec []complex128, x, ref []float32) { softMask2Go(dst, spec, x, ref) }

@@ -61,3 +61,48 @@ func TestPowerMagnitudeExact(t *testing.T) {
 		}
 	}
 }
+
+func TestSoftMask2Exact(t *testing.T) {
+	rng := rand.New(rand.NewSource(13))
+	value := func() float32 {
+		switch rng.Intn(6) {
+		case 0:
+			return 0
+		case 1:
+			return float32(rng.Float64()) * 0x1p-126 // subnormal, below the smallest normal
+		case 2:
+			return 0x1p-126
+		default:
+			return float32(rng.ExpFloat64() * math.Pow(10, float64(rng.Intn(8)-4)))
+		}
+	}
+	for n := 0; n <= 41; n++ {
+		spec := make([]complex128, n)
+		x, ref := make([]float32, n), make([]float32, n)
+		for k := range spec {
+			spec[k] = complex(rng.NormFloat64(), rng.NormFloat64())
+			x[k], ref[k] = value(), value()
+		}
+		got := make([]complex128, n)
+		SoftMask2(got, spec, x, ref)
+		want := make([]complex128, n)
+		softMask2Go(want, spec, x, ref)
+		for k := range spec {
+			a, b := float64(x[k]), float64(ref[k])
+			g := 0.5
+			if max(a, b) >= 0x1p-126 {
+				g = a * a / (a*a + b*b)
+			}
+			w := complex(real(spec[k])*g, imag(spec[k])*g)
+			if got[k] != w || want[k] != w {
+				t.Fatalf("n %d, bin %d (x %g, ref %g): vector %v, Go %v, want %v", n, k, x[k], ref[k], got[k], want[k], w)
+			}
+		}
+		SoftMask2(spec, spec, x, ref) // in place
+		for k := range spec {
+			if spec[k] != got[k] {
+				t.Fatalf("n %d, bin %d: in place %v, want %v", n, k, spec[k], got[k])
+			}
+		}
+	}
+}

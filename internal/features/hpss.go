@@ -50,10 +50,8 @@ func (e *Extractor) separateChunk(c0, n, frames, natural int) error {
 		h, p, masked := h[:len(spec)], p[:len(spec)], masked[:len(spec)]
 		if params.HPSSMargin == 1 && params.HPSSPower == 2 {
 			// The masks sum to one; only the harmonic one is needed.
-			for k, v := range spec {
-				g := softMask2Half(float64(h[k]), float64(p[k]))
-				masked[k] = complex(real(v)*g, imag(v)*g)
-			}
+			// (dsp.SoftMask2 is softMask2Half bin by bin.)
+			dsp.SoftMask2(masked, spec, h, p)
 			e.stft.AddFrame(e.wave[:natural], masked, t)
 			continue
 		}

@@ -19,13 +19,3 @@ func softMask(x, ref, power, zeroValue float64) float64 {
 	a, b := math.Pow(x/z, power), math.Pow(ref/z, power)
 	return a / (a + b)
 }
-
-// softMask2Half is softMask(x, ref, 2, 0.5), small enough to be inlined
-// into the separation's loop over bins (it computes the same values).
-func softMask2Half(x, ref float64) float64 {
-	if max(x, ref) < tinyFloat32 {
-		return 0.5
-	}
-	a, b := x*x, ref*ref
-	return a / (a + b)
-}
