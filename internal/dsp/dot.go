@@ -1,5 +1,7 @@
 package dsp
 
+import "fmt"
+
 // dotGo returns Σ a[i]·b[i] over i < len(a) in four partial sums:
 // independent chains of additions run in parallel where one would wait on
 // each addition's latency. b must hold at least len(a) values.
@@ -17,4 +19,15 @@ func dotGo(a, b []float64) float64 {
 		s0 += a[i] * b[i]
 	}
 	return (s0 + s1) + (s2 + s3)
+}
+
+// Dot returns Σ a[i]·b[i] over i < len(a); b must hold at least len(a)
+// values. The products are summed in an unspecified order (in partial
+// sums, with fused multiply-adds where the CPU has them), so the result
+// may differ from a sequential sum in the last bits.
+func Dot(a, b []float64) float64 {
+	if len(b) < len(a) {
+		panic(fmt.Sprintf("dsp: Dot of %d values with %d", len(a), len(b)))
+	}
+	return dot(a, b)
 }

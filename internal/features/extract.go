@@ -37,6 +37,8 @@ type Extractor struct {
 	dct    *dsp.DCT
 	tuner  *dsp.Tuner
 	freqs  []float64 // centre frequency of each STFT bin
+	freqSq []float64 // its square
+	ones   []float64 // 1 for each bin (a magnitude's sum as a dot product)
 	median *dsp.MedianScratch
 
 	// Whole-clip matrices, frame by frame, grown to the longest clip.
@@ -122,6 +124,11 @@ func newExtractor() (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tempo estimator: %w", err)
 	}
+	freqs := dsp.FFTFrequencies(nil, sr, params.NFFT)
+	freqSq, ones := make([]float64, len(freqs)), make([]float64, len(freqs))
+	for k, f := range freqs {
+		freqSq[k], ones[k] = f*f, 1
+	}
 	return &Extractor{
 		tempoEst: tempoEst,
 		stft:     st,
@@ -129,7 +136,9 @@ func newExtractor() (*Extractor, error) {
 		chroma:   chroma,
 		dct:      dct,
 		tuner:    tuner,
-		freqs:    dsp.FFTFrequencies(nil, sr, params.NFFT),
+		freqs:    freqs,
+		freqSq:   freqSq,
+		ones:     ones,
 		median:   dsp.NewMedianScratch(params.NBins, params.HPSSKernel),
 		specRing: make([]complex128, ringFrames*params.NBins),
 		magRing:  make([]float32, ringFrames*params.NBins),
@@ -261,7 +270,11 @@ func (e *Extractor) analyseFrame(samples []float32, t int) {
 	dsp.PowerMagnitude(spec, p, mag, p32, m32)
 	e.mark(StageSTFT)
 	var total float64
-	e.centroid[t], e.bandwidth[t], total = spectralShape(mag, e.freqs, params.BandwidthPower)
+	if params.BandwidthPower == 2 {
+		e.centroid[t], e.bandwidth[t], total = e.spectralShape2(mag)
+	} else {
+		e.centroid[t], e.bandwidth[t], total = spectralShape(mag, e.freqs, params.BandwidthPower)
+	}
 	e.rolloff[t] = rolloffOf(mag, e.freqs, params.RolloffPercent, total)
 	e.mark(StageSpectral)
 	e.mel.Apply(e.melDB[t*params.NMels:(t+1)*params.NMels], p)

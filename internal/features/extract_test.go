@@ -275,3 +275,28 @@ func TestTimeDomainMatchesFrames(t *testing.T) {
 		}
 	}
 }
+
+// TestSpectralShape2 checks the dot-product form of the centroid and
+// bandwidth against the two-pass definition, on broad, narrow and silent
+// spectra.
+func TestSpectralShape2(t *testing.T) {
+	e := NewExtractor()
+	rng := rand.New(rand.NewSource(17))
+	for i := 0; i < 30; i++ {
+		mag := make([]float64, params.NBins)
+		switch i % 3 {
+		case 0: // broad
+			for k := range mag {
+				mag[k] = rng.ExpFloat64()
+			}
+		case 1: // a narrow peak
+			k := 1 + rng.Intn(params.NBins-2)
+			mag[k-1], mag[k], mag[k+1] = 0.1, 5, 0.2
+		}
+		c, bw, sum := e.spectralShape2(mag)
+		wc, wbw, wsum := spectralShape(mag, e.freqs, 2)
+		if math.Abs(c-wc) > 1e-12*math.Max(wc, 1) || math.Abs(bw-wbw) > 1e-9*math.Max(wbw, 1) || math.Abs(sum-wsum) > 1e-12*math.Max(wsum, 1) {
+			t.Errorf("spectrum %d: centroid %v, bandwidth %v, sum %v; want %v, %v, %v", i, c, bw, sum, wc, wbw, wsum)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package features
 import (
 	"math"
 
+	"github.com/genrec/genrec/internal/dsp"
 	"github.com/genrec/genrec/internal/params"
 )
 
@@ -53,6 +54,23 @@ func spectralShape(mag, freqs []float64, p float64) (centroid, bandwidth, sum fl
 		return centroid, math.Sqrt(dev), sum
 	}
 	return centroid, math.Pow(dev, 1/p), sum
+}
+
+// spectralShape2 is spectralShape(mag, e.freqs, 2) from three dot
+// products, Σm, Σm·f and Σm·f², which the vector kernel computes in a
+// fraction of the time of two sequential passes: Σm(f−c)² = Σm·f² − c·Σm·f
+// for the centroid c. The subtraction costs some relative precision when
+// the bandwidth is narrow (a pure 1-kHz tone with a 50-Hz bandwidth loses a
+// factor 400 of 1e-16), far below float32 rounding.
+func (e *Extractor) spectralShape2(mag []float64) (centroid, bandwidth, sum float64) {
+	sum = dsp.Dot(mag, e.ones)
+	if sum < tinyFloat32 {
+		return 0, 0, sum
+	}
+	m1 := dsp.Dot(mag, e.freqs)
+	centroid = m1 / sum
+	dev := (dsp.Dot(mag, e.freqSq) - centroid*m1) / sum
+	return centroid, math.Sqrt(max(dev, 0)), sum
 }
 
 // rolloff returns the lowest bin frequency at which the cumulative magnitude
