@@ -84,19 +84,37 @@ func (e *Extractor) separateChunk(c0, n, frames, natural int) error {
 func (e *Extractor) separationStats(dst []float64, samples []float32, frames, natural int) {
 	wave := e.wave[:len(samples)]
 	e.stft.NormalizeOverlap(wave[:natural], frames)
-	dst[colHarmony], dst[colHarmony+1] = meanVar(wave)
-	if params.HPSSMargin == 1 {
-		// The inverse STFT is linear and reconstructs the input exactly
-		// (each sample is a window-sum-square weighted average of frames
-		// that all contain it), so the percussive waveform, whose mask is
-		// one minus the harmonic one, is the input minus the harmonic
-		// waveform. This saves a second inverse STFT.
-		for i, v := range samples[:natural] {
-			wave[i] = float64(v) - wave[i]
-		}
-	} else {
+	if params.HPSSMargin != 1 {
+		dst[colHarmony], dst[colHarmony+1] = meanVar(wave)
 		wave = e.wave2[:len(samples)]
 		e.stft.NormalizeOverlap(wave[:natural], frames)
+		dst[colPerceptr], dst[colPerceptr+1] = meanVar(wave)
+		return
 	}
-	dst[colPerceptr], dst[colPerceptr+1] = meanVar(wave)
+	// The inverse STFT is linear and reconstructs the input exactly (each
+	// sample is a window-sum-square weighted average of frames that all
+	// contain it), so the percussive waveform, whose mask is one minus the
+	// harmonic one, is the input minus the harmonic waveform: this saves a
+	// second inverse STFT. Both waveforms are zero beyond natural. Their
+	// statistics are taken together, two passes for the four of them.
+	h, s := wave[:natural], samples[:natural]
+	s = s[:len(h)]
+	var sumH, sumP float64
+	for i, v := range h {
+		sumH += v
+		sumP += float64(s[i]) - v
+	}
+	n := float64(len(wave))
+	meanH, meanP := sumH/n, sumP/n
+	var varH, varP float64
+	for i, v := range h {
+		dh, dp := v-meanH, float64(s[i])-v-meanP
+		varH += dh * dh
+		varP += dp * dp
+	}
+	zeros := n - float64(natural) // the zero-extended tail
+	varH += zeros * meanH * meanH
+	varP += zeros * meanP * meanP
+	dst[colHarmony], dst[colHarmony+1] = meanH, varH/n
+	dst[colPerceptr], dst[colPerceptr+1] = meanP, varP/n
 }
