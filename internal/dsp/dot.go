@@ -31,3 +31,28 @@ func Dot(a, b []float64) float64 {
 	}
 	return dot(a, b)
 }
+
+// dot32Go is dotGo with b in float32.
+func dot32Go(a []float64, b []float32) float64 {
+	b = b[:len(a)]
+	var s0, s1, s2, s3 float64
+	i := 0
+	for ; i+4 <= len(a); i += 4 {
+		s0 += a[i] * float64(b[i])
+		s1 += a[i+1] * float64(b[i+1])
+		s2 += a[i+2] * float64(b[i+2])
+		s3 += a[i+3] * float64(b[i+3])
+	}
+	for ; i < len(a); i++ {
+		s0 += a[i] * float64(b[i])
+	}
+	return (s0 + s1) + (s2 + s3)
+}
+
+// windowGo writes float64(x[i])·w[i] into dst[i] for i < len(dst).
+func windowGo(dst []float64, x []float32, w []float64) {
+	x, w = x[:len(dst)], w[:len(dst)]
+	for i, v := range x {
+		dst[i] = float64(v) * w[i]
+	}
+}

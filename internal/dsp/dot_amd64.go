@@ -53,3 +53,35 @@ func softMask2(dst, spec []complex128, x, ref []float32) {
 	}
 	softMask2Go(dst[done:], spec[done:], x[done:], ref[done:])
 }
+
+// dot32AVX is dotAVX with b in float32: Σ a[i]·float64(b[i]) over i <
+// len(a); b must hold at least len(a) values.
+//
+//go:noescape
+func dot32AVX(a []float64, b []float32) float64
+
+// dot32 returns Σ a[i]·float64(b[i]) over i < len(a); b must hold at
+// least len(a) values.
+func dot32(a []float64, b []float32) float64 {
+	if useSIMD && len(a) >= 16 {
+		return dot32AVX(a, b[:len(a)])
+	}
+	return dot32Go(a, b)
+}
+
+// windowAVX writes float64(x[i])·w[i] into dst[i] for i below len(dst)
+// rounded down to a multiple of 4; x and w must be at least that long.
+//
+//go:noescape
+func windowAVX(dst []float64, x []float32, w []float64)
+
+// window writes float64(x[i])·w[i] into dst[i] for i < len(dst); x and w
+// must be at least as long as dst.
+func window(dst []float64, x []float32, w []float64) {
+	done := 0
+	if useSIMD {
+		windowAVX(dst, x[:len(dst)], w[:len(dst)])
+		done = len(dst) &^ 3
+	}
+	windowGo(dst[done:], x[done:], w[done:])
+}

@@ -162,3 +162,93 @@ smloop:
 smdone:
 	VZEROUPPER
 	RET
+
+// func dot32AVX(a []float64, b []float32) float64
+//
+// dotAVX with b widened from float32 as it is loaded (VCVTPS2PD).
+TEXT ·dot32AVX(SB), NOSPLIT, $0-56
+	MOVQ   a_base+0(FP), SI
+	MOVQ   a_len+8(FP), CX
+	MOVQ   b_base+24(FP), DI
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	XORQ   AX, AX
+	MOVQ   CX, DX
+	ANDQ   $-16, DX
+	JZ     d32quads
+
+d32sixteens:
+	VCVTPS2PD   (DI)(AX*4), Y4
+	VCVTPS2PD   16(DI)(AX*4), Y5
+	VCVTPS2PD   32(DI)(AX*4), Y6
+	VCVTPS2PD   48(DI)(AX*4), Y7
+	VFMADD231PD (SI)(AX*8), Y4, Y0
+	VFMADD231PD 32(SI)(AX*8), Y5, Y1
+	VFMADD231PD 64(SI)(AX*8), Y6, Y2
+	VFMADD231PD 96(SI)(AX*8), Y7, Y3
+	ADDQ        $16, AX
+	CMPQ        AX, DX
+	JLT         d32sixteens
+
+d32quads:
+	MOVQ CX, DX
+	ANDQ $-4, DX
+	CMPQ AX, DX
+	JGE  d32reduce
+
+d32quadloop:
+	VCVTPS2PD   (DI)(AX*4), Y4
+	VFMADD231PD (SI)(AX*8), Y4, Y0
+	ADDQ        $4, AX
+	CMPQ        AX, DX
+	JLT         d32quadloop
+
+d32reduce:
+	VADDPD       Y1, Y0, Y0
+	VADDPD       Y3, Y2, Y2
+	VADDPD       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VHADDPD      X0, X0, X0
+	CMPQ         AX, CX
+	JGE          d32done
+
+d32singles:
+	VCVTSS2SD   (DI)(AX*4), X4, X4
+	VFMADD231SD (SI)(AX*8), X4, X0
+	INCQ        AX
+	CMPQ        AX, CX
+	JLT         d32singles
+
+d32done:
+	VZEROUPPER
+	MOVSD X0, ret+48(FP)
+	RET
+
+// func windowAVX(dst []float64, x []float32, w []float64)
+//
+// dst[i] = float64(x[i])·w[i], four at a time, for i below len(dst)
+// rounded down to a multiple of four.
+TEXT ·windowAVX(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ x_base+24(FP), SI
+	MOVQ w_base+48(FP), DX
+	ANDQ $-4, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JGE  wdone
+
+wloop:
+	VCVTPS2PD (SI)(AX*4), Y0
+	VMULPD    (DX)(AX*8), Y0, Y0
+	VMOVUPD   Y0, (DI)(AX*8)
+	ADDQ      $4, AX
+	CMPQ      AX, CX
+	JLT       wloop
+
+wdone:
+	VZEROUPPER
+	RET

@@ -13,3 +13,9 @@ func powerMag(spec []complex128, p, mag []float64, p32, m32 []float32) {
 
 // softMask2 is SoftMask2's kernel (softMask2Go: no vector kernel here).
 func softMask2(dst, spec []complex128, x, ref []float32) { softMask2Go(dst, spec, x, ref) }
+
+// dot32 returns Σ a[i]·float64(b[i]) over i < len(a) (dot32Go).
+func dot32(a []float64, b []float32) float64 { return dot32Go(a, b) }
+
+// window writes float64(x[i])·w[i] into dst[i] for i < len(dst) (windowGo).
+func window(dst []float64, x []float32, w []float64) { windowGo(dst, x, w) }

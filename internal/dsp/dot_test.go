@@ -106,3 +106,55 @@ func TestSoftMask2Exact(t *testing.T) {
 		}
 	}
 }
+
+func TestDot32AndWindow(t *testing.T) {
+	rng := rand.New(rand.NewSource(21))
+	for n := 0; n <= 70; n++ {
+		a, w := make([]float64, n), make([]float64, n+2)
+		b := make([]float32, n+2)
+		for i := range a {
+			a[i] = rng.NormFloat64()
+		}
+		for i := range b {
+			b[i], w[i] = float32(rng.NormFloat64()), rng.Float64()
+		}
+		var want, scale float64
+		for i := range a {
+			want += a[i] * float64(b[i])
+			scale += math.Abs(a[i] * float64(b[i]))
+		}
+		if got := dot32(a, b); math.Abs(got-want) > 1e-14*scale {
+			t.Errorf("dot32, n %d: %v, want %v", n, got, want)
+		}
+		if got := dot32Go(a, b); math.Abs(got-want) > 1e-14*scale {
+			t.Errorf("dot32Go, n %d: %v, want %v", n, got, want)
+		}
+		dst := make([]float64, n)
+		window(dst, b, w)
+		for i := range dst {
+			if want := float64(b[i]) * w[i]; dst[i] != want {
+				t.Fatalf("window, n %d, sample %d: %v, want %v", n, i, dst[i], want)
+			}
+		}
+	}
+}
+
+func TestFilterbankApply32(t *testing.T) {
+	f, err := NewChromaFilterbank(22050, 2048, 12, 0.1, 5, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewSource(23))
+	x32 := make([]float32, f.Cols)
+	x := make([]float64, f.Cols)
+	for i := range x32 {
+		x32[i] = float32(rng.ExpFloat64())
+		x[i] = float64(x32[i])
+	}
+	got, want := f.Apply32(nil, x32), f.Apply(nil, x)
+	for r := range want {
+		if math.Abs(got[r]-want[r]) > 1e-13*math.Abs(want[r]) {
+			t.Errorf("row %d: Apply32 %v, Apply %v", r, got[r], want[r])
+		}
+	}
+}

@@ -104,6 +104,25 @@ func (f *Filterbank) Apply(dst, x []float64) []float64 {
 	return dst
 }
 
+// Apply32 is Apply for a float32 spectrum frame x, widened to float64 as
+// it is read: the outputs are those of Apply on the widened frame, up to
+// the order of summation.
+func (f *Filterbank) Apply32(dst []float64, x []float32) []float64 {
+	if len(x) != f.Cols {
+		panic(fmt.Sprintf("dsp: filterbank input has %d bins, want %d", len(x), f.Cols))
+	}
+	if dst == nil {
+		dst = make([]float64, f.Rows)
+	}
+	dst = dst[:f.Rows]
+	clear(dst)
+	for _, run := range f.runs {
+		base := run.row * f.Cols
+		dst[run.row] += dot32(f.Weights[base+run.lo:base+run.hi], x[run.lo:run.hi])
+	}
+	return dst
+}
+
 // FFTFrequencies writes the centre frequency in Hz of each of the n/2+1
 // non-negative bins of an n-point transform at sample rate sr into dst
 // (length n/2+1; nil allocates) and returns it.

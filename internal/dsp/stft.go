@@ -135,12 +135,7 @@ func (s *STFT) ComputeFrame(dst []complex128, x []float32, t int) []complex128 {
 	f := s.frame
 	if start := t*s.hop - s.n/2; start >= 0 && start+s.n <= len(x) {
 		// Inside x: copy and window in one pass.
-		src := x[start : start+s.n]
-		w := s.window[:len(src)]
-		f = f[:len(src)]
-		for i, v := range src {
-			f[i] = float64(v) * w[i]
-		}
+		window(f, x[start:start+s.n], s.window)
 	} else {
 		s.Frame(f, x, t)
 		for i, w := range s.window {

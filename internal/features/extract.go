@@ -179,7 +179,7 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 		return nil, fmt.Errorf("features: %d samples, need at least %d", len(samples), MinSamples)
 	}
 	for i, v := range samples {
-		if math.IsNaN(float64(v)) || math.IsInf(float64(v), 0) {
+		if v-v != 0 { // NaN or ±Inf, in one comparison
 			return nil, fmt.Errorf("features: sample %d is %v", i, v)
 		}
 	}
@@ -190,9 +190,11 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	// One pass over the frames, the separation following chunk by chunk.
 	m := len(samples)
 	natural := min(m, (frames-1)*params.Hop)
-	clear(e.wave[:m])
-	if params.HPSSMargin != 1 {
-		clear(e.wave2[:m])
+	if !e.PlainOnly {
+		clear(e.wave[:m])
+		if params.HPSSMargin != 1 {
+			clear(e.wave2[:m])
+		}
 	}
 	e.mark(StageSetup)
 	const after = params.HPSSKernel - 1 - params.HPSSKernel/2 // frames a window reaches ahead
@@ -320,12 +322,8 @@ func (e *Extractor) chromagram(frames int) error {
 	if err != nil {
 		return fmt.Errorf("features: chroma filterbank: %w", err)
 	}
-	p := e.power
 	for t := 0; t < frames; t++ {
-		for k, v := range e.power32[t*bins : (t+1)*bins] {
-			p[k] = float64(v)
-		}
-		c := e.chroma.Apply(e.chromaT[t*params.NChroma:(t+1)*params.NChroma], p)
+		c := e.chroma.Apply32(e.chromaT[t*params.NChroma:(t+1)*params.NChroma], e.power32[t*bins:(t+1)*bins])
 		var top float64
 		for _, v := range c {
 			top = max(top, math.Abs(v))
