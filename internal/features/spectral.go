@@ -190,12 +190,23 @@ func (e *Extractor) timeDomain(x []float32, frames int) {
 	if blocked {
 		e.hopSq = grow(e.hopSq, m/hop)
 		for b := range e.hopSq {
-			var s float64
-			for _, v := range x[b*hop : (b+1)*hop] {
-				f := float64(v)
-				s += f * f
+			// Four partial sums: the additions' latency, not their
+			// number, bounds a single running sum.
+			blk := x[b*hop : (b+1)*hop]
+			var s0, s1, s2, s3 float64
+			i := 0
+			for ; i+4 <= len(blk); i += 4 {
+				a0, a1, a2, a3 := float64(blk[i]), float64(blk[i+1]), float64(blk[i+2]), float64(blk[i+3])
+				s0 += a0 * a0
+				s1 += a1 * a1
+				s2 += a2 * a2
+				s3 += a3 * a3
 			}
-			e.hopSq[b] = s
+			for ; i < len(blk); i++ {
+				a := float64(blk[i])
+				s0 += a * a
+			}
+			e.hopSq[b] = (s0 + s1) + (s2 + s3)
 		}
 	}
 	for t := 0; t < frames; t++ {
