@@ -56,3 +56,13 @@ func windowGo(dst []float64, x []float32, w []float64) {
 		dst[i] = float64(v) * w[i]
 	}
 }
+
+// mulAddGo adds a[i]·b[i] to dst[i] for i < len(dst), the product rounded
+// before the addition (the conversion forbids a fused multiply-add, which
+// the vector kernel does not use either).
+func mulAddGo(dst, a, b []float64) {
+	a, b = a[:len(dst)], b[:len(dst)]
+	for i, v := range a {
+		dst[i] += float64(v * b[i])
+	}
+}

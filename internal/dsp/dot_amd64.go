@@ -85,3 +85,21 @@ func window(dst []float64, x []float32, w []float64) {
 	}
 	windowGo(dst[done:], x[done:], w[done:])
 }
+
+// mulAddAVX adds a[i]·b[i] to dst[i] for i below len(dst) rounded down to a
+// multiple of 4 (product rounded, then added); a and b must be at least
+// that long.
+//
+//go:noescape
+func mulAddAVX(dst, a, b []float64)
+
+// mulAdd adds a[i]·b[i] to dst[i] for i < len(dst); a and b must be at
+// least as long as dst.
+func mulAdd(dst, a, b []float64) {
+	done := 0
+	if useSIMD {
+		mulAddAVX(dst, a[:len(dst)], b[:len(dst)])
+		done = len(dst) &^ 3
+	}
+	mulAddGo(dst[done:], a[done:], b[done:])
+}

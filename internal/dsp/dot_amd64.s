@@ -252,3 +252,31 @@ wloop:
 wdone:
 	VZEROUPPER
 	RET
+
+// func mulAddAVX(dst, a, b []float64)
+//
+// dst[i] += a[i]·b[i], four at a time, for i below len(dst) rounded down to
+// a multiple of four; the product is rounded before the addition (no fused
+// multiply-add), as in Go.
+TEXT ·mulAddAVX(SB), NOSPLIT, $0-72
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ a_base+24(FP), SI
+	MOVQ b_base+48(FP), DX
+	ANDQ $-4, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JGE  madone
+
+maloop:
+	VMOVUPD (SI)(AX*8), Y0
+	VMULPD  (DX)(AX*8), Y0, Y0
+	VADDPD  (DI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	CMPQ    AX, CX
+	JLT     maloop
+
+madone:
+	VZEROUPPER
+	RET

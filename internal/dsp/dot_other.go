@@ -19,3 +19,6 @@ func dot32(a []float64, b []float32) float64 { return dot32Go(a, b) }
 
 // window writes float64(x[i])·w[i] into dst[i] for i < len(dst) (windowGo).
 func window(dst []float64, x []float32, w []float64) { windowGo(dst, x, w) }
+
+// mulAdd adds a[i]·b[i] to dst[i] for i < len(dst) (mulAddGo).
+func mulAdd(dst, a, b []float64) { mulAddGo(dst, a, b) }

@@ -53,7 +53,7 @@ func TestPowerMagnitudeExact(t *testing.T) {
 		p32, m32 := make([]float32, n), make([]float32, n)
 		PowerMagnitude(spec, p, mag, p32, m32)
 		for k, v := range spec {
-			pw := real(v)*real(v) + imag(v)*imag(v)
+			pw := float64(real(v)*real(v)) + float64(imag(v)*imag(v))
 			if p[k] != pw || mag[k] != math.Sqrt(pw) || p32[k] != float32(pw) || m32[k] != float32(math.Sqrt(pw)) {
 				t.Fatalf("n %d, bin %d: %v %v %v %v, want %v %v %v %v", n, k, p[k], mag[k], p32[k], m32[k],
 					pw, math.Sqrt(pw), float32(pw), float32(math.Sqrt(pw)))
@@ -91,7 +91,7 @@ func TestSoftMask2Exact(t *testing.T) {
 			a, b := float64(x[k]), float64(ref[k])
 			g := 0.5
 			if max(a, b) >= 0x1p-126 {
-				g = a * a / (a*a + b*b)
+				g = float64(a*a) / (float64(a*a) + float64(b*b))
 			}
 			w := complex(real(spec[k])*g, imag(spec[k])*g)
 			if got[k] != w || want[k] != w {
@@ -155,6 +155,29 @@ func TestFilterbankApply32(t *testing.T) {
 	for r := range want {
 		if math.Abs(got[r]-want[r]) > 1e-13*math.Abs(want[r]) {
 			t.Errorf("row %d: Apply32 %v, Apply %v", r, got[r], want[r])
+		}
+	}
+}
+
+func TestMulAddExact(t *testing.T) {
+	rng := rand.New(rand.NewSource(29))
+	for n := 0; n <= 23; n++ {
+		dst, a, b := make([]float64, n), make([]float64, n+1), make([]float64, n+1)
+		for i := range a {
+			a[i], b[i] = rng.NormFloat64(), rng.NormFloat64()
+		}
+		for i := range dst {
+			dst[i] = rng.NormFloat64()
+		}
+		want := append([]float64(nil), dst...)
+		for i := range want {
+			want[i] += float64(a[i] * b[i])
+		}
+		mulAdd(dst, a, b)
+		for i := range dst {
+			if dst[i] != want[i] {
+				t.Fatalf("n %d, %d: %v, want %v", n, i, dst[i], want[i])
+			}
 		}
 	}
 }

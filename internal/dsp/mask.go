@@ -27,7 +27,7 @@ func softMask2Go(dst, spec []complex128, x, ref []float32) {
 	for k, v := range spec {
 		g := 0.5
 		if a, b := float64(x[k]), float64(ref[k]); a >= smallestFloat32 || b >= smallestFloat32 {
-			a, b = a*a, b*b
+			a, b = float64(a*a), float64(b*b) // rounded, as in the vector kernel
 			g = a / (a + b)
 		}
 		dst[k] = complex(real(v)*g, imag(v)*g)

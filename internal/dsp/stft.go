@@ -238,13 +238,7 @@ func (s *STFT) AddFrame(dst []float64, frame []complex128, t int) {
 		return
 	}
 	f := s.rfft.Sequence(s.frame, frame)
-	out := dst[start+lo : start+hi]
-	f, w := f[lo:hi], s.window[lo:hi]
-	w = w[:len(out)]
-	f = f[:len(out)]
-	for i, v := range f {
-		out[i] += w[i] * v
-	}
+	mulAdd(dst[start+lo:start+hi], s.window[lo:hi], f[lo:hi])
 }
 
 // NormalizeOverlap divides each sample of dst, the overlap-added frames
@@ -308,7 +302,9 @@ func PowerMagnitude(spec []complex128, power, mag []float64, power32, mag32 []fl
 func powerMagGo(spec []complex128, p, mag []float64, p32, m32 []float32) {
 	p, mag, p32, m32 = p[:len(spec)], mag[:len(spec)], p32[:len(spec)], m32[:len(spec)]
 	for k, v := range spec {
-		pw := real(v)*real(v) + imag(v)*imag(v)
+		// The conversions round each square (no fused multiply-add),
+		// as the vector kernel does.
+		pw := float64(real(v)*real(v)) + float64(imag(v)*imag(v))
 		p[k] = pw
 		p32[k] = float32(pw)
 		mg := math.Sqrt(pw)

@@ -13,7 +13,7 @@ func softMask(x, ref, power, zeroValue float64) float64 {
 		// STFT magnitudes of samples in [−1, 1] are at most NFFT, and
 		// z is at least the smallest normal float32, so the squares
 		// neither overflow nor lose precision: no scaling by z needed.
-		a, b := x*x, ref*ref
+		a, b := float64(x*x), float64(ref*ref) // rounded: no fused multiply-add
 		return a / (a + b)
 	}
 	a, b := math.Pow(x/z, power), math.Pow(ref/z, power)
