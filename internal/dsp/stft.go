@@ -246,10 +246,18 @@ func (s *STFT) AddFrame(dst []float64, frame []complex128, t int) {
 // (added in frame order), wherever that sum exceeds the smallest normal
 // float32 (librosa's threshold).
 func (s *STFT) NormalizeOverlap(dst []float64, frames int) {
+	s.NormalizeOverlapAt(dst, 0, frames)
+}
+
+// NormalizeOverlapAt is NormalizeOverlap for the part of the output that
+// starts at sample from: dst[j] is output sample from+j. It lets callers
+// that keep only a window of the output (AddFrameRing) normalise each
+// sample once no later frame reaches it.
+func (s *STFT) NormalizeOverlapAt(dst []float64, from, frames int) {
 	const tiny = 0x1p-126
 	off := s.n / 2
-	edge := func(i int) {
-		pos := i + off
+	edge := func(j int) {
+		pos := from + j + off
 		// The frames t with t·hop ≤ pos < t·hop + n, in increasing order.
 		t0 := 0
 		if pos >= s.n {
@@ -261,27 +269,57 @@ func (s *STFT) NormalizeOverlap(dst []float64, frames int) {
 			w += s.wsq[pos-t*s.hop]
 		}
 		if w > tiny {
-			dst[i] /= w
+			dst[j] /= w
 		}
 	}
 	// Between the edges, every frame that can cover a position exists
 	// (pos ≥ n−1 and pos/hop ≤ frames−1) and the sum is periodic: full.
-	lo := min(len(dst), max(0, s.n-1-off))
-	hi := max(lo, min(len(dst), frames*s.hop-off))
-	for i := 0; i < lo; i++ {
-		edge(i)
+	lo := min(len(dst), max(0, s.n-1-off-from))
+	hi := max(lo, min(len(dst), frames*s.hop-off-from))
+	for j := 0; j < lo; j++ {
+		edge(j)
 	}
-	r := (lo + off) % s.hop
-	for i := lo; i < hi; i++ {
+	r := (from + lo + off) % s.hop
+	for j := lo; j < hi; j++ {
 		if w := s.full[r]; w > tiny {
-			dst[i] /= w
+			dst[j] /= w
 		}
 		if r++; r == s.hop {
 			r = 0
 		}
 	}
-	for i := hi; i < len(dst); i++ {
-		edge(i)
+	for j := hi; j < len(dst); j++ {
+		edge(j)
+	}
+}
+
+// AddFrameRing is AddFrame into a ring that holds a window of the output:
+// output sample i of the frame (0 ≤ i < limit; the others are dropped) is
+// added to ring[i mod len(ring)]. len(ring) must be a power of two of at
+// least n. The caller normalises (NormalizeOverlapAt) and clears the
+// samples below (t+1)·hop − n/2 before adding frame t+1, which does not
+// reach them.
+func (s *STFT) AddFrameRing(ring []float64, frame []complex128, t, limit int) {
+	if len(ring) < s.n || len(ring)&(len(ring)-1) != 0 {
+		panic(fmt.Sprintf("dsp: overlap-add ring of %d samples, want a power of two ≥ %d", len(ring), s.n))
+	}
+	start := t*s.hop - s.n/2 // position of the frame in the output
+	lo, hi := 0, s.n
+	if start < 0 {
+		lo = -start
+	}
+	if start+hi > limit {
+		hi = limit - start
+	}
+	if lo >= hi {
+		return
+	}
+	f := s.rfft.Sequence(s.frame, frame)
+	a := (start + lo) & (len(ring) - 1)
+	n1 := min(hi-lo, len(ring)-a) // up to the end of the ring, then from its start
+	mulAdd(ring[a:a+n1], s.window[lo:lo+n1], f[lo:lo+n1])
+	if lo+n1 < hi {
+		mulAdd(ring[:hi-lo-n1], s.window[lo+n1:hi], f[lo+n1:hi])
 	}
 }
 

@@ -179,3 +179,59 @@ func TestNormalizeOverlapMatchesDefinition(t *testing.T) {
 		}
 	}
 }
+
+// TestOverlapAddRing resynthesises random frames through AddFrameRing,
+// normalising and clearing each sample once no later frame reaches it
+// (NormalizeOverlapAt), and checks the result against AddFrame and
+// NormalizeOverlap on the whole output, bit for bit.
+func TestOverlapAddRing(t *testing.T) {
+	rng := rand.New(rand.NewSource(31))
+	for _, tc := range []struct{ n, hop, m, ring int }{
+		{16, 4, 100, 16}, {16, 4, 100, 64}, {16, 5, 77, 32}, {2048, 512, 30000, 4096}, {2048, 512, 5000, 2048},
+	} {
+		s, err := NewSTFT(tc.n, tc.hop)
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames := s.Frames(tc.m)
+		limit := min(tc.m, (frames-1)*tc.hop)
+		spec := make([]complex128, frames*s.Bins())
+		for i := range spec {
+			spec[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+		}
+		want := make([]float64, limit)
+		for f := 0; f < frames; f++ {
+			s.AddFrame(want, spec[f*s.Bins():(f+1)*s.Bins()], f)
+		}
+		s.NormalizeOverlap(want, frames)
+
+		got := make([]float64, 0, limit)
+		ring := make([]float64, tc.ring)
+		mask := tc.ring - 1
+		done := 0
+		for f := 0; f < frames; f++ {
+			s.AddFrameRing(ring, spec[f*s.Bins():(f+1)*s.Bins()], f, limit)
+			end := min(limit, (f+1)*tc.hop-tc.n/2)
+			if f == frames-1 {
+				end = limit
+			}
+			for done < end {
+				a := done & mask
+				k := min(end-done, tc.ring-a)
+				seg := ring[a : a+k]
+				s.NormalizeOverlapAt(seg, done, frames)
+				got = append(got, seg...)
+				clear(seg)
+				done += k
+			}
+		}
+		if len(got) != len(want) {
+			t.Fatalf("%+v: %d samples, want %d", tc, len(got), len(want))
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Fatalf("%+v: sample %d is %v, want %v", tc, i, got[i], want[i])
+			}
+		}
+	}
+}

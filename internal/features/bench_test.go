@@ -117,13 +117,15 @@ func BenchmarkHPSS(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		clear(e.wave[:len(x)])
+		clear(e.olaH)
+		e.waveDone = 0
+		e.harmStats, e.percStats = runningStats{}, runningStats{}
 		for c0 := 0; c0 < frames; c0 += hpssChunk {
-			if err := e.separateChunk(c0, min(hpssChunk, frames-c0), frames, natural); err != nil {
+			if err := e.separateChunk(x, c0, min(hpssChunk, frames-c0), frames, natural); err != nil {
 				b.Fatal(err)
 			}
 		}
-		e.separationStats(dst, x, frames, natural)
+		e.separationStats(dst, x, natural)
 	}
 }
 

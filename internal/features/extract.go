@@ -44,8 +44,13 @@ type Extractor struct {
 	// Whole-clip matrices, frame by frame, grown to the longest clip.
 	power32 []float32 // |STFT|², rounded to float32, for the chroma
 	melDB   []float64 // dB mel spectrogram (frames × NMels)
-	wave    []float64 // the harmonic, then the percussive waveform
-	wave2   []float64 // the percussive waveform (only if margin ≠ 1)
+
+	// The separated waveforms: the overlap-add rings (the percussive one
+	// only if margin ≠ 1), the first sample not yet completed, and the
+	// statistics of the completed ones (see finishWave).
+	olaH, olaP           []float64
+	waveDone             int
+	harmStats, percStats runningStats
 
 	// The separation's rings: frame t is in slot t mod ringFrames.
 	specRing []complex128 // STFT
@@ -80,6 +85,11 @@ const (
 	// median works in blocks of the kernel's size (each chunk sorts one
 	// block more than it outputs).
 	hpssChunk = 8 * params.HPSSKernel
+
+	// olaRing is the length of the overlap-add rings: a power of two
+	// (dsp.STFT.AddFrameRing; NFFT is one) that holds a frame, the part of
+	// the waveform that the next frame reaches.
+	olaRing = params.NFFT
 
 	// ringFrames is the number of frames the separation's rings hold: a
 	// chunk and the kernel's reach on either side of it.
@@ -129,7 +139,7 @@ func newExtractor() (*Extractor, error) {
 	for k, f := range freqs {
 		freqSq[k], ones[k] = f*f, 1
 	}
-	return &Extractor{
+	e := &Extractor{
 		tempoEst: tempoEst,
 		stft:     st,
 		mel:      mel,
@@ -145,10 +155,15 @@ func newExtractor() (*Extractor, error) {
 		percRing: make([]float32, ringFrames*params.NBins),
 		harm32:   make([]float32, hpssChunk*params.NBins),
 		masked:   make([]complex128, params.NBins),
+		olaH:     make([]float64, olaRing),
 		frame:    make([]float64, params.NFFT),
 		power:    make([]float64, params.NBins),
 		mag:      make([]float64, params.NBins),
-	}, nil
+	}
+	if params.HPSSMargin != 1 {
+		e.olaP = make([]float64, olaRing)
+	}
+	return e, nil
 }
 
 // MinSamples is the shortest input Extract accepts: the centred framing
@@ -190,12 +205,10 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	// One pass over the frames, the separation following chunk by chunk.
 	m := len(samples)
 	natural := min(m, (frames-1)*params.Hop)
-	if !e.PlainOnly {
-		clear(e.wave[:m])
-		if params.HPSSMargin != 1 {
-			clear(e.wave2[:m])
-		}
-	}
+	clear(e.olaH)
+	clear(e.olaP)
+	e.waveDone = 0
+	e.harmStats, e.percStats = runningStats{}, runningStats{}
 	e.mark(StageSetup)
 	const after = params.HPSSKernel - 1 - params.HPSSKernel/2 // frames a window reaches ahead
 	next := 0                                                 // first frame not yet separated
@@ -209,7 +222,7 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 			if t+1 < min(frames, next+n+after) {
 				break
 			}
-			if err := e.separateChunk(next, n, frames, natural); err != nil {
+			if err := e.separateChunk(samples, next, n, frames, natural); err != nil {
 				return nil, err
 			}
 			next += n
@@ -220,7 +233,7 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 			dst[c] = math.NaN()
 		}
 	} else {
-		e.separationStats(dst, samples, frames, natural)
+		e.separationStats(dst, samples, natural)
 		e.mark(StageInverse)
 	}
 
@@ -296,10 +309,6 @@ func (e *Extractor) allocate(frames, m int) {
 	bins := params.NBins
 	e.power32 = grow(e.power32, frames*bins)
 	e.melDB = grow(e.melDB, frames*params.NMels)
-	e.wave = grow(e.wave, m)
-	if params.HPSSMargin != 1 {
-		e.wave2 = grow(e.wave2, m)
-	}
 	e.chromaT = grow(e.chromaT, frames*params.NChroma)
 	e.mfccT = grow(e.mfccT, frames*params.NMFCC)
 	e.rms = grow(e.rms, frames)

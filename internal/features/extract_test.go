@@ -300,3 +300,45 @@ func TestSpectralShape2(t *testing.T) {
 		}
 	}
 }
+
+// TestRunningStats checks the block-merged mean and variance against the
+// two-pass meanVar of the whole sequence, with a large offset that a
+// single pass of sums of squares would lose.
+func TestRunningStats(t *testing.T) {
+	rng := rand.New(rand.NewSource(37))
+	for _, offset := range []float64{0, 1e-5, 3, 1e4} {
+		var all []float64
+		var r, d runningStats
+		var allDiff []float64
+		for b := 0; b < 40; b++ {
+			blk := make([]float64, rng.Intn(600))
+			s := make([]float32, len(blk))
+			for i := range blk {
+				blk[i] = offset + 0.1*rng.NormFloat64()
+				s[i] = float32(rng.NormFloat64())
+				allDiff = append(allDiff, float64(s[i])-blk[i])
+			}
+			all = append(all, blk...)
+			r.addBlock(blk)
+			d.addDifference(s, blk)
+		}
+		r.addZeros(100)
+		d.addZeros(100)
+		all = append(all, make([]float64, 100)...)
+		allDiff = append(allDiff, make([]float64, 100)...)
+		for _, tc := range []struct {
+			name string
+			got  runningStats
+			x    []float64
+		}{{"blocks", r, all}, {"differences", d, allDiff}} {
+			m, v := meanVar(tc.x)
+			if math.Abs(tc.got.mean-m) > 1e-12*math.Max(math.Abs(m), 1) || math.Abs(tc.got.variance()-v) > 1e-11*v {
+				t.Errorf("offset %g, %s: mean %v var %v, want %v %v", offset, tc.name, tc.got.mean, tc.got.variance(), m, v)
+			}
+		}
+	}
+	var empty runningStats
+	if !math.IsNaN(empty.variance()) {
+		t.Error("variance of nothing is not NaN")
+	}
+}
