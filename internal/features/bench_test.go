@@ -168,3 +168,15 @@ func BenchmarkExtractPlain(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTimeDomain times the RMS and zero-crossing tracks of a clip.
+func BenchmarkTimeDomain(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	frames := e.stft.Frames(len(x))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		e.timeDomain(x, frames)
+	}
+}

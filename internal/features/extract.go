@@ -68,6 +68,8 @@ type Extractor struct {
 	bandwidth []float64
 	rolloff   []float64
 	hopSq     []float64 // sum of squared samples of each whole hop
+	zcrFlips  []uint64  // sign changes, 64 positions to a word (zcrFlips)
+	zcrBefore []int32   // sign changes in the words before each
 
 	// Rhythm.
 	tempoEst *TempoEstimator

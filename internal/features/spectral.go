@@ -2,6 +2,7 @@ package features
 
 import (
 	"math"
+	"math/bits"
 
 	"github.com/genrec/genrec/internal/dsp"
 	"github.com/genrec/genrec/internal/params"
@@ -181,8 +182,8 @@ func meanVarStrided(x []float64, off, stride int) (mean, variance float64) {
 // edge padded as the STFT frames are), computed without copying frames:
 // the RMS of a frame that lies inside x and starts on a hop boundary is
 // taken from the per-hop sums of squares (the same terms, summed by hop),
-// and the crossings from two running counts of sign changes that advance
-// with the frames' ends.
+// and the crossings from prefix counts of the sign changes, which are
+// found once per sample (zcrFlips).
 func (e *Extractor) timeDomain(x []float32, frames int) {
 	const n, hop = params.NFFT, params.Hop
 	m := len(x)
@@ -225,52 +226,57 @@ func (e *Extractor) timeDomain(x []float32, frames int) {
 	// A frame [s, s+n) of the edge-padded signal counts the sign changes
 	// between positions pos−1 and pos for pos in [max(1, s+1),
 	// min(last, s+n−1)]: outside that range the padding repeats a sample.
-	// cHi and cLo are the numbers of changes at positions 1 … iHi and
-	// 1 … iLo. The change at each position is computed once, by the
-	// leading count, and kept in a ring for the trailing one, which is
-	// less than n positions behind. The comparisons are branch-free: the
-	// signs of noisy audio defeat branch prediction.
-	negative := func(v float32) uint8 {
-		var b uint8
-		if float64(v) < -params.ZCRThreshold {
-			b = 1
-		}
-		return b
+	// The changes are packed 64 to a word (zcrFlips) with a running count
+	// of the words before each, so that any frame's count is two prefix
+	// counts.
+	e.zcrFlips, e.zcrBefore = zcrFlips(e.zcrFlips, e.zcrBefore, x)
+	count := func(i int) int { // changes at positions 0 … i
+		w := i >> 6
+		return int(e.zcrBefore[w]) + bits.OnesCount64(e.zcrFlips[w]&(2<<(i&63)-1))
 	}
-	var flips [zcrRing]uint8 // flips[pos mod zcrRing]: a change at pos
 	last := m - 1
-	iHi, iLo, cHi, cLo := 0, 0, 0, 0
-	prev := negative(x[0])
 	for t := 0; t < frames; t++ {
 		s := t*hop - n/2
 		lo, hi := max(1, s+1), min(last, s+n-1)
-		for iHi < hi {
-			iHi++
-			cur := negative(x[iHi])
-			f := cur ^ prev
-			prev = cur
-			flips[iHi%zcrRing] = f
-			cHi += int(f)
-		}
-		for iLo < min(lo-1, last) {
-			iLo++
-			if iLo <= iHi {
-				cLo += int(flips[iLo%zcrRing])
-			} else { // not reached by the leading count (never for m ≥ n/2)
-				cLo += int(negative(x[iLo]) ^ negative(x[iLo-1]))
-			}
-		}
 		c := 0
 		if hi >= lo {
-			c = cHi - cLo
+			c = count(hi) - count(lo-1)
 		}
 		e.zcr[t] = float64(c) / n
 	}
 }
 
-// zcrRing is the length of timeDomain's ring of sign changes: a power of
-// two (the modulo is a mask) that holds a frame.
-const zcrRing = 4096
-
-// A frame must fit in the ring (this fails to compile otherwise).
-const _ = uint(zcrRing - params.NFFT)
+// zcrFlips returns, for the samples x, the words of sign changes (bit j of
+// word w set when the samples at positions 64w+j−1 and 64w+j differ in
+// sign, values of magnitude ≤ params.ZCRThreshold counting as positive;
+// position 0 never changes) and, for each word, the number of changes in
+// the words before it. It reuses flips and before.
+func zcrFlips(flips []uint64, before []int32, x []float32) ([]uint64, []int32) {
+	words := (len(x) + 63) / 64
+	flips, before = grow(flips, words), grow(before, words)
+	var carry uint64 // the sign bit of the last sample of the previous word
+	if len(x) > 0 && float64(x[0]) < -params.ZCRThreshold {
+		carry = 1 // position 0 compares with itself: no change
+	}
+	total := int32(0)
+	for w := range flips {
+		blk := x[w*64 : min(len(x), w*64+64)]
+		var neg uint64
+		for j, v := range blk {
+			var b uint64
+			if float64(v) < -params.ZCRThreshold { // branch-free: compiled to a flag set
+				b = 1
+			}
+			neg |= b << j
+		}
+		f := neg ^ (neg<<1 | carry)
+		if len(blk) < 64 {
+			f &= 1<<len(blk) - 1
+		}
+		flips[w] = f
+		before[w] = total
+		total += int32(bits.OnesCount64(f))
+		carry = neg >> 63
+	}
+	return flips, before
+}
