@@ -66,3 +66,16 @@ func mulAddGo(dst, a, b []float64) {
 		dst[i] += float64(v * b[i])
 	}
 }
+
+// maxGo returns the largest value of x, which must be non-empty and
+// NaN-free (a comparison is then math.Max, without the builtin's care for
+// NaN and −0).
+func maxGo(x []float64) float64 {
+	top := x[0]
+	for _, v := range x[1:] {
+		if v > top {
+			top = v
+		}
+	}
+	return top
+}

@@ -103,3 +103,28 @@ func mulAdd(dst, a, b []float64) {
 	}
 	mulAddGo(dst[done:], a[done:], b[done:])
 }
+
+// maxAVX returns the largest value of x, which must be non-empty and
+// NaN-free.
+//
+//go:noescape
+func maxAVX(x []float64) float64
+
+// maxOf returns the largest value of x, which must be non-empty and
+// NaN-free.
+func maxOf(x []float64) float64 {
+	if useSIMD && len(x) >= 16 {
+		return maxAVX(x)
+	}
+	return maxGo(x)
+}
+
+// gemv12TAVX writes dst[r] = Σ_k wT[12k+r]·float64(x[k]) for r < 12 and
+// k < len(x): a bank of 12 filters stored bin by bin (transposed) applied
+// to a float32 frame. dst must hold 12 values and wT 12·len(x).
+//
+//go:noescape
+func gemv12TAVX(dst []float64, wT []float64, x []float32)
+
+// hasGemv12T reports whether gemv12TAVX can run.
+func hasGemv12T() bool { return useSIMD }

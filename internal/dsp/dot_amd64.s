@@ -280,3 +280,108 @@ maloop:
 madone:
 	VZEROUPPER
 	RET
+
+// func maxAVX(x []float64) float64
+//
+// The largest of x (len(x) ≥ 1, NaN-free): four running maxima of four
+// lanes, sixteen values per iteration, then the tail one by one. VMAXPD
+// is exact, so the order does not matter.
+TEXT ·maxAVX(SB), NOSPLIT, $0-32
+	MOVQ         x_base+0(FP), SI
+	MOVQ         x_len+8(FP), CX
+	VBROADCASTSD (SI), Y0
+	VMOVAPD      Y0, Y1
+	VMOVAPD      Y0, Y2
+	VMOVAPD      Y0, Y3
+	XORQ         AX, AX
+	MOVQ         CX, DX
+	ANDQ         $-16, DX
+	JZ           mxreduce
+
+mxloop:
+	VMAXPD (SI)(AX*8), Y0, Y0
+	VMAXPD 32(SI)(AX*8), Y1, Y1
+	VMAXPD 64(SI)(AX*8), Y2, Y2
+	VMAXPD 96(SI)(AX*8), Y3, Y3
+	ADDQ   $16, AX
+	CMPQ   AX, DX
+	JLT    mxloop
+
+mxreduce:
+	VMAXPD       Y1, Y0, Y0
+	VMAXPD       Y3, Y2, Y2
+	VMAXPD       Y2, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VMAXPD       X1, X0, X0
+	VPERMILPD    $1, X0, X1
+	VMAXSD       X1, X0, X0
+	CMPQ         AX, CX
+	JGE          mxdone
+
+mxtail:
+	VMAXSD (SI)(AX*8), X0, X0
+	INCQ   AX
+	CMPQ   AX, CX
+	JLT    mxtail
+
+mxdone:
+	VZEROUPPER
+	MOVSD X0, ret+24(FP)
+	RET
+
+// func gemv12TAVX(dst []float64, wT []float64, x []float32)
+//
+// dst[r] = Σ_k wT[12k+r]·float64(x[k]) for r < 12, k < len(x): the twelve
+// outputs live in three registers (two sets, for even and odd k, so that
+// six chains of fused multiply-adds overlap), and each bin's value is
+// widened and broadcast to multiply its twelve weights.
+TEXT ·gemv12TAVX(SB), NOSPLIT, $0-72
+	MOVQ   dst_base+0(FP), DI
+	MOVQ   wT_base+24(FP), SI
+	MOVQ   x_base+48(FP), DX
+	MOVQ   x_len+56(FP), CX
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	VXORPD Y2, Y2, Y2
+	VXORPD Y3, Y3, Y3
+	VXORPD Y4, Y4, Y4
+	VXORPD Y5, Y5, Y5
+	XORQ   AX, AX
+	MOVQ   CX, BX
+	ANDQ   $-2, BX
+	JZ     g12tail
+
+g12loop:
+	VCVTSS2SD    (DX)(AX*4), X6, X6
+	VBROADCASTSD X6, Y6
+	VCVTSS2SD    4(DX)(AX*4), X7, X7
+	VBROADCASTSD X7, Y7
+	VFMADD231PD  (SI), Y6, Y0
+	VFMADD231PD  32(SI), Y6, Y1
+	VFMADD231PD  64(SI), Y6, Y2
+	VFMADD231PD  96(SI), Y7, Y3
+	VFMADD231PD  128(SI), Y7, Y4
+	VFMADD231PD  160(SI), Y7, Y5
+	ADDQ         $192, SI
+	ADDQ         $2, AX
+	CMPQ         AX, BX
+	JLT          g12loop
+
+g12tail:
+	CMPQ         AX, CX
+	JGE          g12done
+	VCVTSS2SD    (DX)(AX*4), X6, X6
+	VBROADCASTSD X6, Y6
+	VFMADD231PD  (SI), Y6, Y0
+	VFMADD231PD  32(SI), Y6, Y1
+	VFMADD231PD  64(SI), Y6, Y2
+
+g12done:
+	VADDPD  Y3, Y0, Y0
+	VADDPD  Y4, Y1, Y1
+	VADDPD  Y5, Y2, Y2
+	VMOVUPD Y0, (DI)
+	VMOVUPD Y1, 32(DI)
+	VMOVUPD Y2, 64(DI)
+	VZEROUPPER
+	RET

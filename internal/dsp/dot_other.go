@@ -22,3 +22,12 @@ func window(dst []float64, x []float32, w []float64) { windowGo(dst, x, w) }
 
 // mulAdd adds a[i]·b[i] to dst[i] for i < len(dst) (mulAddGo).
 func mulAdd(dst, a, b []float64) { mulAddGo(dst, a, b) }
+
+// maxOf returns the largest value of x, non-empty and NaN-free (maxGo).
+func maxOf(x []float64) float64 { return maxGo(x) }
+
+// gemv12TAVX is never called here (hasGemv12T is false).
+func gemv12TAVX(dst []float64, wT []float64, x []float32) { panic("dsp: no vector kernel") }
+
+// hasGemv12T reports whether gemv12TAVX can run: never here.
+func hasGemv12T() bool { return false }

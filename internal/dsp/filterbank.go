@@ -16,9 +16,15 @@ type Filterbank struct {
 	// Weights holds the filters row by row: weight (r, c) is Weights[r*Cols+c].
 	Weights []float64
 
-	runs []bankRun // the bins Apply reads, row by row
-	top  []float64 // scratch of updateSpans: the largest weight of each bin
+	runs   []bankRun // the bins Apply reads, row by row
+	top    []float64 // scratch of updateSpans: the largest weight of each bin
+	denseT []float64 // banks of 12 dense filters (chroma): Weights bin by bin, for Apply32's vector kernel
 }
+
+// dense12 is the number of filters of the banks that Apply32 applies with a
+// dense vector kernel when the CPU has one: the chroma bank, whose weights
+// are significant in most of its bins.
+const dense12 = 12
 
 // bankRun is a run of consecutive bins [lo, hi) of one row whose weights
 // Apply uses.
@@ -66,6 +72,16 @@ func (f *Filterbank) updateSpans() {
 			top[c] = max(top[c], math.Abs(w))
 		}
 	}
+	if f.Rows == dense12 && hasGemv12T() {
+		if len(f.denseT) != f.Rows*f.Cols {
+			f.denseT = make([]float64, f.Rows*f.Cols)
+		}
+		for r := 0; r < f.Rows; r++ {
+			for c, w := range f.Row(r) {
+				f.denseT[c*f.Rows+r] = w
+			}
+		}
+	}
 	for r := 0; r < f.Rows; r++ {
 		start := -1
 		for c, w := range f.Row(r) {
@@ -106,7 +122,9 @@ func (f *Filterbank) Apply(dst, x []float64) []float64 {
 
 // Apply32 is Apply for a float32 spectrum frame x, widened to float64 as
 // it is read: the outputs are those of Apply on the widened frame, up to
-// the order of summation.
+// the order of summation (a bank of 12 filters, the chroma, is applied
+// whole, negligible weights included, by a vector kernel where the CPU
+// has one).
 func (f *Filterbank) Apply32(dst []float64, x []float32) []float64 {
 	if len(x) != f.Cols {
 		panic(fmt.Sprintf("dsp: filterbank input has %d bins, want %d", len(x), f.Cols))
@@ -115,6 +133,11 @@ func (f *Filterbank) Apply32(dst []float64, x []float32) []float64 {
 		dst = make([]float64, f.Rows)
 	}
 	dst = dst[:f.Rows]
+	if f.denseT != nil {
+		// All the weights, negligible ones included (see Apply).
+		gemv12TAVX(dst, f.denseT, x)
+		return dst
+	}
 	clear(dst)
 	for _, run := range f.runs {
 		base := run.row * f.Cols

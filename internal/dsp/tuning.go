@@ -105,15 +105,7 @@ func (t *Tuner) AddFrame(s []float64) {
 	bins := t.n/2 + 1
 	s = s[:bins:bins]
 	kLo, kHi := t.kLo, t.kHi
-	top := s[0]
-	for _, v := range s {
-		// The spectra are NaN-free and non-negative, so a comparison is
-		// math.Max here, without the builtin's care for NaN and −0,
-		// which costs as much as the rest of the frame.
-		if v > top {
-			top = v
-		}
-	}
+	top := maxOf(s) // the spectra are NaN-free
 	ref := t.threshold * top
 	gated := func(k int) float64 {
 		if k < 0 {
