@@ -308,7 +308,7 @@ func TestRunningStats(t *testing.T) {
 	rng := rand.New(rand.NewSource(37))
 	for _, offset := range []float64{0, 1e-5, 3, 1e4} {
 		var all []float64
-		var r, d runningStats
+		var r, h, d runningStats
 		var allDiff []float64
 		for b := 0; b < 40; b++ {
 			blk := make([]float64, rng.Intn(600))
@@ -319,8 +319,11 @@ func TestRunningStats(t *testing.T) {
 				allDiff = append(allDiff, float64(s[i])-blk[i])
 			}
 			all = append(all, blk...)
+			addSeparated(&h, &d, s, blk)
 			r.addBlock(blk)
-			d.addDifference(s, blk)
+			if h != r {
+				t.Errorf("offset %g, block %d: addSeparated's harmonic statistics %+v, addBlock's %+v", offset, b, h, r)
+			}
 		}
 		r.addZeros(100)
 		d.addZeros(100)

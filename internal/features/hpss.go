@@ -108,8 +108,7 @@ func (e *Extractor) finishWave(samples []float32, t, frames, natural int) {
 			// waveform, whose mask is one minus the harmonic one, is the
 			// input minus the harmonic waveform: this saves a second
 			// inverse STFT.
-			e.harmStats.addBlock(h)
-			e.percStats.addDifference(s, h)
+			addSeparated(&e.harmStats, &e.percStats, s, h)
 		} else {
 			p := e.olaP[a : a+k]
 			e.stft.NormalizeOverlapAt(p, e.waveDone, frames)
@@ -176,23 +175,29 @@ func (r *runningStats) addBlock(x []float64) {
 	r.merge(float64(len(x)), bm, m2)
 }
 
-// addDifference adds the values s[i] − h[i] (s is at least as long as h).
-func (r *runningStats) addDifference(s []float32, h []float64) {
+// addSeparated adds the block h of the harmonic waveform to harm and the
+// block s − h of the percussive one (s is at least as long as h) to perc,
+// both in the same two passes.
+func addSeparated(harm, perc *runningStats, s []float32, h []float64) {
 	if len(h) == 0 {
 		return
 	}
 	s = s[:len(h)]
-	var sum float64
+	var sumH, sumP float64
 	for i, v := range h {
-		sum += float64(s[i]) - v
+		sumH += v
+		sumP += float64(s[i]) - v
 	}
-	bm := sum / float64(len(h))
-	var m2 float64
+	k := float64(len(h))
+	mh, mp := sumH/k, sumP/k
+	var m2h, m2p float64
 	for i, v := range h {
-		d := float64(s[i]) - v - bm
-		m2 += d * d
+		dh, dp := v-mh, float64(s[i])-v-mp
+		m2h += dh * dh
+		m2p += dp * dp
 	}
-	r.merge(float64(len(h)), bm, m2)
+	harm.merge(k, mh, m2h)
+	perc.merge(k, mp, m2p)
 }
 
 // addZeros adds k zeros.
