@@ -224,3 +224,89 @@ slide31:
 done:
 	VZEROUPPER
 	RET
+
+// func transpose8(dst *float32, dstRow, dstStep int, src *float32, srcRow, srcStep, blocks int)
+//
+// Transposes blocks 8×8 blocks of float32: for block b, row k of the
+// source (8 values at src + b·srcStep + k·srcRow) becomes column k of the
+// destination (dst + b·dstStep + j·dstRow, value k of row j). Strides are
+// in values.
+//
+// Within a block (rows r0…r7, Y0…Y7): unpacking pairs of rows interleaves
+// them (r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5], …); shuffling
+// two unpacked pairs gathers the values of one column of four rows in each
+// 128-bit half (rows 0…3 of columns j and j+4); exchanging halves between
+// the results for rows 0…3 and rows 4…7 completes the columns.
+TEXT ·transpose8(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ dstRow+8(FP), R11
+	SHLQ $2, R11
+	MOVQ dstStep+16(FP), DX
+	SHLQ $2, DX
+	MOVQ src+24(FP), SI
+	MOVQ srcRow+32(FP), R8
+	SHLQ $2, R8
+	MOVQ srcStep+40(FP), BX
+	SHLQ $2, BX
+	MOVQ blocks+48(FP), CX
+	TESTQ CX, CX
+	JLE   tdone
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R11)(R11*2), R12
+
+tblock:
+	LEAQ    (SI)(R8*4), R10
+	VMOVUPS (SI), Y0
+	VMOVUPS (SI)(R8*1), Y1
+	VMOVUPS (SI)(R8*2), Y2
+	VMOVUPS (SI)(R9*1), Y3
+	VMOVUPS (R10), Y4
+	VMOVUPS (R10)(R8*1), Y5
+	VMOVUPS (R10)(R8*2), Y6
+	VMOVUPS (R10)(R9*1), Y7
+
+	VUNPCKLPS Y1, Y0, Y8
+	VUNPCKHPS Y1, Y0, Y9
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y15
+
+	VSHUFPS $0x44, Y10, Y8, Y0
+	VSHUFPS $0xee, Y10, Y8, Y1
+	VSHUFPS $0x44, Y11, Y9, Y2
+	VSHUFPS $0xee, Y11, Y9, Y3
+	VSHUFPS $0x44, Y14, Y12, Y4
+	VSHUFPS $0xee, Y14, Y12, Y5
+	VSHUFPS $0x44, Y15, Y13, Y6
+	VSHUFPS $0xee, Y15, Y13, Y7
+
+	VPERM2F128 $0x20, Y4, Y0, Y8
+	VPERM2F128 $0x20, Y5, Y1, Y9
+	VPERM2F128 $0x20, Y6, Y2, Y10
+	VPERM2F128 $0x20, Y7, Y3, Y11
+	VPERM2F128 $0x31, Y4, Y0, Y12
+	VPERM2F128 $0x31, Y5, Y1, Y13
+	VPERM2F128 $0x31, Y6, Y2, Y14
+	VPERM2F128 $0x31, Y7, Y3, Y15
+
+	LEAQ    (DI)(R11*4), R13
+	VMOVUPS Y8, (DI)
+	VMOVUPS Y9, (DI)(R11*1)
+	VMOVUPS Y10, (DI)(R11*2)
+	VMOVUPS Y11, (DI)(R12*1)
+	VMOVUPS Y12, (R13)
+	VMOVUPS Y13, (R13)(R11*1)
+	VMOVUPS Y14, (R13)(R11*2)
+	VMOVUPS Y15, (R13)(R12*1)
+
+	ADDQ BX, SI
+	ADDQ DX, DI
+	DECQ CX
+	JNZ  tblock
+
+tdone:
+	VZEROUPPER
+	RET

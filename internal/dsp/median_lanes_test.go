@@ -187,9 +187,9 @@ func TestMedianLanesKernelChecks(t *testing.T) {
 	dst := make([]float32, n*medianLanes)
 	win := make([]int32, (size+1)*medianLanes)
 	var s MedianScratch
-	offs := slices.Clone(s.laneSeq(n + size - 1))
+	offs := slices.Clone(s.laneSeq(n + size - 1).offs)
 	if haveLanes {
-		lanesKernel(dst, medianLanes, src, offs, n, size, win) // valid
+		lanesKernel(dst, medianLanes, src, checkLines(offs), n, size, win) // valid
 	}
 	bad := slices.Clone(offs)
 	bad[len(bad)-1]++
@@ -197,12 +197,69 @@ func TestMedianLanesKernelChecks(t *testing.T) {
 		name string
 		call func()
 	}{
-		{"short dst", func() { lanesKernel(dst[:len(dst)-1], medianLanes, src, offs, n, size, win) }},
-		{"narrow stride", func() { lanesKernel(dst, medianLanes-1, src, offs, n, size, win) }},
-		{"offset beyond src", func() { lanesKernel(dst, medianLanes, src, bad, n, size, win) }},
-		{"short offsets", func() { lanesKernel(dst, medianLanes, src, offs[:n], n, size, win) }},
-		{"short window", func() { lanesKernel(dst, medianLanes, src, offs, n, size, win[:size*medianLanes]) }},
-		{"size 1", func() { lanesKernel(dst, medianLanes, src, offs, n, 1, win) }},
+		{"short dst", func() { lanesKernel(dst[:len(dst)-1], medianLanes, src, checkLines(offs), n, size, win) }},
+		{"narrow stride", func() { lanesKernel(dst, medianLanes-1, src, checkLines(offs), n, size, win) }},
+		{"offset beyond src", func() { lanesKernel(dst, medianLanes, src, checkLines(bad), n, size, win) }},
+		{"negative offset", func() { bad := slices.Clone(offs); bad[1] = -1; checkLines(bad) }},
+		{"short offsets", func() { lanesKernel(dst, medianLanes, src, checkLines(offs[:n]), n, size, win) }},
+		{"short window", func() { lanesKernel(dst, medianLanes, src, checkLines(offs), n, size, win[:size*medianLanes]) }},
+		{"size 1", func() { lanesKernel(dst, medianLanes, src, checkLines(offs), n, 1, win) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			tc.call()
+		})
+	}
+}
+
+// TestMedianTranspose checks the lane kernel's transposes into and out of
+// 8-wide matrices (whole 8×8 blocks by the vector kernel where there is
+// one, the rest one by one) against the definition, for segment lengths
+// below, at and above multiples of 8, and the checks of the vector one.
+func TestMedianTranspose(t *testing.T) {
+	for seg := 1; seg <= 41; seg++ {
+		for _, extra := range []int{0, 1, 7, 30} {
+			steps := seg + extra
+			line := make([]float32, medianLanes*seg+extra)
+			for i := range line {
+				line[i] = float32(i)
+			}
+			in := make([]float32, steps*medianLanes)
+			if haveLanes || steps < medianLanes {
+				transposeIn(in, line, seg, steps)
+				for j := 0; j < steps; j++ {
+					for k := 0; k < medianLanes; k++ {
+						if in[j*medianLanes+k] != line[k*seg+j] {
+							t.Fatalf("seg %d steps %d: in[%d][%d] = %v", seg, steps, j, k, in[j*medianLanes+k])
+						}
+					}
+				}
+			}
+			if haveLanes || seg < medianLanes {
+				res := make([]float32, medianLanes*seg)
+				transposeOut(res, in, seg)
+				for i := 0; i < seg; i++ {
+					for k := 0; k < medianLanes; k++ {
+						if res[k*seg+i] != in[i*medianLanes+k] {
+							t.Fatalf("seg %d: res[%d] = %v", seg, k*seg+i, res[k*seg+i])
+						}
+					}
+				}
+			}
+		}
+	}
+	buf := make([]float32, 128)
+	for _, tc := range []struct {
+		name string
+		call func()
+	}{
+		{"short dst", func() { transposeBlocks(buf[:63], 8, 64, buf, 8, 64, 1) }},
+		{"short src", func() { transposeBlocks(buf, 8, 64, buf[:120], 8, 64, 2) }},
+		{"zero stride", func() { transposeBlocks(buf, 0, 64, buf, 8, 64, 1) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
