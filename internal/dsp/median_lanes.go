@@ -32,6 +32,15 @@ import "unsafe"
 // window's keys, as for the other methods, so all of them agree bit for
 // bit, whatever the data (NaN included).
 //
+// For windows of 31 values (HPSS's kernel) the slide is unrolled, and
+// two slides share one pass over the window: slide A computes entry e of
+// its result from the stored window while slide B, one entry behind,
+// computes its entry e−1 from slide A's entries e−1 and e, still in
+// registers; only slide B's result is stored. Per entry and slide that is
+// the four vector operations and half a load and a store, instead of a
+// load, a store and the loop's bookkeeping. (An odd output left over takes
+// a single unrolled slide.)
+//
 // The lanes are laid out to suit each filter:
 //
 //   - MedianFilterColsRing (the harmonic filter along time) reads the
@@ -48,7 +57,8 @@ import "unsafe"
 //     row into 8 segments of equal length, lane k filtering segment k:
 //     the segments' values with their margins (size−1 values, reflected
 //     at the ends of the row) are transposed into an 8-wide scratch
-//     matrix, and the results transposed back.
+//     matrix, and the results transposed back, 8×8 blocks at a time by
+//     vector shuffles (transpose8).
 
 // medianLanes is the number of lines the lane kernel filters at once.
 const medianLanes = 8

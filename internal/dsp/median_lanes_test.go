@@ -271,3 +271,50 @@ func TestMedianTranspose(t *testing.T) {
 		})
 	}
 }
+
+// TestMedianLanesExtremeKeys checks the float32 filters, with both
+// methods, on the bit patterns whose order keys are the extremes (the
+// NaNs 0x7fffffff and 0xffffffff map to the lane kernel's sentinels), ±0,
+// ±Inf and the smallest subnormals, many tied, at and around HPSS's window
+// of 31 (the lane kernel's unrolled path), for random line lengths (odd
+// and even output counts per lane) along rows and, chunk by chunk, along
+// columns.
+func TestMedianLanesExtremeKeys(t *testing.T) {
+	bits := []uint32{0x7fffffff, 0xffffffff, 0x80000000, 0, 0x7f800000, 0xff800000, 1, 0x80000001, 0x3f800000}
+	medianMethods(t, func(t *testing.T) {
+		rng := rand.New(rand.NewSource(23))
+		var s MedianScratch
+		for trial := 0; trial < 60; trial++ {
+			size := 30 + trial%3
+			n := 1 + rng.Intn(300)
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = math.Float32frombits(bits[rng.Intn(len(bits))])
+			}
+			want := naiveMedian32(x, size)
+			got := make([]float32, n)
+			if err := MedianFilterRows(got, x, 1, n, size, &s); err != nil {
+				t.Fatal(err)
+			}
+			if !sameBits(got, want) {
+				t.Fatalf("size %d n %d: rows differ", size, n)
+			}
+			// The same line as each of 9 columns, filtered through a ring.
+			cols := 9
+			m := make([]float32, n*cols)
+			for r, v := range x {
+				for c := 0; c < cols; c++ {
+					m[r*cols+c] = v
+				}
+			}
+			ring := ringFilter(t, m, n, cols, size, 1+rng.Intn(n+40))
+			for r := 0; r < n; r++ {
+				for c := 0; c < cols; c++ {
+					if math.Float32bits(ring[r*cols+c]) != math.Float32bits(want[r]) {
+						t.Fatalf("size %d n %d: ring differs at row %d column %d", size, n, r, c)
+					}
+				}
+			}
+		}
+	})
+}
