@@ -45,3 +45,14 @@ func detectAVX2() bool {
 func callLanes8(dst []float32, dstStride int, src []float32, offs []int, n, size int, win []int32) {
 	medianLanes8(&dst[0], dstStride, &src[0], &offs[0], n, size, &win[0])
 }
+
+// transpose8 transposes blocks 8×8 blocks of float32 (see median_lanes.go,
+// transposeBlocks, which checks its arguments).
+//
+//go:noescape
+func transpose8(dst *float32, dstRow, dstStep int, src *float32, srcRow, srcStep, blocks int)
+
+// callTranspose8 runs transpose8 on checked arguments.
+func callTranspose8(dst []float32, dstRow, dstStep int, src []float32, srcRow, srcStep, blocks int) {
+	transpose8(&dst[0], dstRow, dstStep, &src[0], srcRow, srcStep, blocks)
+}

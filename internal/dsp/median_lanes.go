@@ -32,6 +32,15 @@ import "unsafe"
 // window's keys, as for the other methods, so all of them agree bit for
 // bit, whatever the data (NaN included).
 //
+// For windows of 31 values (HPSS's kernel) the slide is unrolled, and
+// two slides share one pass over the window: slide A computes entry e of
+// its result from the stored window while slide B, one entry behind,
+// computes its entry e−1 from slide A's entries e−1 and e, still in
+// registers; only slide B's result is stored. Per entry and slide that is
+// the four vector operations and half a load and a store, instead of a
+// load, a store and the loop's bookkeeping. (An odd output left over takes
+// a single unrolled slide.)
+//
 // The lanes are laid out to suit each filter:
 //
 //   - MedianFilterColsRing (the harmonic filter along time) reads the
@@ -48,7 +57,8 @@ import "unsafe"
 //     row into 8 segments of equal length, lane k filtering segment k:
 //     the segments' values with their margins (size−1 values, reflected
 //     at the ends of the row) are transposed into an 8-wide scratch
-//     matrix, and the results transposed back.
+//     matrix, and the results transposed back, 8×8 blocks at a time by
+//     vector shuffles (transpose8).
 
 // medianLanes is the number of lines the lane kernel filters at once.
 const medianLanes = 8
@@ -72,16 +82,39 @@ func asFloat32[T MedianFloat](x []T) []float32 {
 	return unsafe.Slice((*float32)(unsafe.Pointer(&x[0])), len(x))
 }
 
+// laneLines is the list of line-value offsets the lane kernel reads
+// (value j of lane k at src[offs[j]+k]), checked once: every offset is
+// non-negative and max is the largest. A laneLines is made only by
+// checkLines or laneSeq and never changed afterwards, so that the kernel
+// can check it against a source slice in constant time, however many
+// groups of lanes read it.
+type laneLines struct {
+	offs []int
+	max  int
+}
+
+// checkLines returns offs as laneLines; it panics on a negative offset.
+func checkLines(offs []int) laneLines {
+	m := 0
+	for _, o := range offs {
+		if o < 0 {
+			panic("dsp: negative median lane kernel offset")
+		}
+		m = max(m, o)
+	}
+	return laneLines{offs, m}
+}
+
 // laneSeq returns the offsets 0, 8, 16, … of the first n rows of an
 // 8-wide scratch matrix.
-func (s *MedianScratch) laneSeq(n int) []int {
+func (s *MedianScratch) laneSeq(n int) laneLines {
 	if len(s.laneOffs) < n {
 		s.laneOffs = make([]int, n)
 		for j := range s.laneOffs {
 			s.laneOffs[j] = j * medianLanes
 		}
 	}
-	return s.laneOffs[:n]
+	return laneLines{s.laneOffs[:n], max(n-1, 0) * medianLanes}
 }
 
 // lanesBuffers returns the scratch input (steps rows) and output (n rows)
@@ -105,18 +138,16 @@ func growSlice[E any](s []E, n int) []E {
 // lanesKernel checks the arguments of the lane kernel (it reads and
 // writes through raw pointers) and runs it: the running medians of the
 // windows of size values of 8 lines, line value j of lane k being
-// src[offs[j]+k] and output i of lane k going to dst[i·dstStride+k].
-func lanesKernel(dst []float32, dstStride int, src []float32, offs []int, n, size int, win []int32) {
-	if n < 1 || size < 2 || dstStride < medianLanes || len(offs) < n+size-1 ||
+// src[lines.offs[j]+k] and output i of lane k going to dst[i·dstStride+k].
+func lanesKernel(dst []float32, dstStride int, src []float32, lines laneLines, n, size int, win []int32) {
+	if n < 1 || size < 2 || dstStride < medianLanes || len(lines.offs) < n+size-1 ||
 		len(win) < (size+1)*medianLanes || len(dst) < (n-1)*dstStride+medianLanes {
 		panic("dsp: bad median lane kernel arguments")
 	}
-	for _, o := range offs[:n+size-1] {
-		if o < 0 || o > len(src)-medianLanes {
-			panic("dsp: median lane kernel offset out of range")
-		}
+	if lines.max > len(src)-medianLanes {
+		panic("dsp: median lane kernel offset out of range")
 	}
-	callLanes8(dst, dstStride, src, offs, n, size, win)
+	callLanes8(dst, dstStride, src, lines.offs, n, size, win)
 }
 
 // lanesRow writes the running medians of x to y (which may be x) with the
@@ -150,7 +181,8 @@ func (s *MedianScratch) lanesRow(y, x []float32, size int) {
 	copy(y, res[:n])
 }
 
-// transposeIn sets in[j·8+k] = line[k·seg+j] for j < steps and k < 8.
+// transposeIn sets in[j·8+k] = line[k·seg+j] for j < steps and k < 8:
+// whole blocks of 8 j by the vector transpose, the rest one by one.
 func transposeIn(in, line []float32, seg, steps int) {
 	l0 := line[:steps]
 	l1 := line[seg:][:len(l0)]
@@ -161,14 +193,16 @@ func transposeIn(in, line []float32, seg, steps int) {
 	l6 := line[6*seg:][:len(l0)]
 	l7 := line[7*seg:][:len(l0)]
 	in = in[:medianLanes*len(l0)]
-	for j := range l0 {
+	j0 := transposeBlocks(in, medianLanes, medianLanes*medianLanes, line, seg, medianLanes, steps/medianLanes)
+	for j := j0; j < len(l0); j++ {
 		r := (*[medianLanes]float32)(in[j*medianLanes:])
 		r[0], r[1], r[2], r[3] = l0[j], l1[j], l2[j], l3[j]
 		r[4], r[5], r[6], r[7] = l4[j], l5[j], l6[j], l7[j]
 	}
 }
 
-// transposeOut sets res[k·seg+i] = out[i·8+k] for i < seg and k < 8.
+// transposeOut sets res[k·seg+i] = out[i·8+k] for i < seg and k < 8:
+// whole blocks of 8 i by the vector transpose, the rest one by one.
 func transposeOut(res, out []float32, seg int) {
 	r0 := res[:seg]
 	r1 := res[seg:][:len(r0)]
@@ -179,11 +213,30 @@ func transposeOut(res, out []float32, seg int) {
 	r6 := res[6*seg:][:len(r0)]
 	r7 := res[7*seg:][:len(r0)]
 	out = out[:medianLanes*len(r0)]
-	for i := range r0 {
+	i0 := transposeBlocks(res, seg, medianLanes, out, medianLanes, medianLanes*medianLanes, seg/medianLanes)
+	for i := i0; i < len(r0); i++ {
 		o := (*[medianLanes]float32)(out[i*medianLanes:])
 		r0[i], r1[i], r2[i], r3[i] = o[0], o[1], o[2], o[3]
 		r4[i], r5[i], r6[i], r7[i] = o[4], o[5], o[6], o[7]
 	}
+}
+
+// transposeBlocks transposes blocks 8×8 blocks with the vector kernel:
+// value k of row j of block b, src[b·srcStep + k·srcRow + j], goes to
+// dst[b·dstStep + j·dstRow + k]. It checks that both slices hold every
+// value touched (strides are positive) and returns 8·blocks, the number of
+// rows done.
+func transposeBlocks(dst []float32, dstRow, dstStep int, src []float32, srcRow, srcStep, blocks int) int {
+	if blocks <= 0 {
+		return 0
+	}
+	last := func(row, step int) int { return (blocks-1)*step + (medianLanes-1)*row + medianLanes - 1 }
+	if dstRow <= 0 || dstStep <= 0 || srcRow <= 0 || srcStep <= 0 ||
+		last(dstRow, dstStep) >= len(dst) || last(srcRow, srcStep) >= len(src) {
+		panic("dsp: bad median transpose arguments")
+	}
+	callTranspose8(dst, dstRow, dstStep, src, srcRow, srcStep, blocks)
+	return blocks * medianLanes
 }
 
 // lanesCols writes the running medians along the columns of the rows×cols
@@ -219,9 +272,10 @@ func (s *MedianScratch) lanesCols(dst, src []float32, rows, cols, size int) {
 func (s *MedianScratch) lanesRing(dst, ring []float32, off []int, cols, n, size int) {
 	if cols >= medianLanes {
 		s.laneWin = growSlice(s.laneWin, (size+1)*medianLanes)
+		lines := checkLines(off)
 		for c0 := 0; c0 < cols; c0 += medianLanes {
 			c := min(c0, cols-medianLanes)
-			lanesKernel(dst[c:], cols, ring[c:], off, n, size, s.laneWin)
+			lanesKernel(dst[c:], cols, ring[c:], lines, n, size, s.laneWin)
 		}
 		return
 	}

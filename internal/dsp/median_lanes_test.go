@@ -187,9 +187,9 @@ func TestMedianLanesKernelChecks(t *testing.T) {
 	dst := make([]float32, n*medianLanes)
 	win := make([]int32, (size+1)*medianLanes)
 	var s MedianScratch
-	offs := slices.Clone(s.laneSeq(n + size - 1))
+	offs := slices.Clone(s.laneSeq(n + size - 1).offs)
 	if haveLanes {
-		lanesKernel(dst, medianLanes, src, offs, n, size, win) // valid
+		lanesKernel(dst, medianLanes, src, checkLines(offs), n, size, win) // valid
 	}
 	bad := slices.Clone(offs)
 	bad[len(bad)-1]++
@@ -197,12 +197,13 @@ func TestMedianLanesKernelChecks(t *testing.T) {
 		name string
 		call func()
 	}{
-		{"short dst", func() { lanesKernel(dst[:len(dst)-1], medianLanes, src, offs, n, size, win) }},
-		{"narrow stride", func() { lanesKernel(dst, medianLanes-1, src, offs, n, size, win) }},
-		{"offset beyond src", func() { lanesKernel(dst, medianLanes, src, bad, n, size, win) }},
-		{"short offsets", func() { lanesKernel(dst, medianLanes, src, offs[:n], n, size, win) }},
-		{"short window", func() { lanesKernel(dst, medianLanes, src, offs, n, size, win[:size*medianLanes]) }},
-		{"size 1", func() { lanesKernel(dst, medianLanes, src, offs, n, 1, win) }},
+		{"short dst", func() { lanesKernel(dst[:len(dst)-1], medianLanes, src, checkLines(offs), n, size, win) }},
+		{"narrow stride", func() { lanesKernel(dst, medianLanes-1, src, checkLines(offs), n, size, win) }},
+		{"offset beyond src", func() { lanesKernel(dst, medianLanes, src, checkLines(bad), n, size, win) }},
+		{"negative offset", func() { bad := slices.Clone(offs); bad[1] = -1; checkLines(bad) }},
+		{"short offsets", func() { lanesKernel(dst, medianLanes, src, checkLines(offs[:n]), n, size, win) }},
+		{"short window", func() { lanesKernel(dst, medianLanes, src, checkLines(offs), n, size, win[:size*medianLanes]) }},
+		{"size 1", func() { lanesKernel(dst, medianLanes, src, checkLines(offs), n, 1, win) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
@@ -213,4 +214,107 @@ func TestMedianLanesKernelChecks(t *testing.T) {
 			tc.call()
 		})
 	}
+}
+
+// TestMedianTranspose checks the lane kernel's transposes into and out of
+// 8-wide matrices (whole 8×8 blocks by the vector kernel where there is
+// one, the rest one by one) against the definition, for segment lengths
+// below, at and above multiples of 8, and the checks of the vector one.
+func TestMedianTranspose(t *testing.T) {
+	for seg := 1; seg <= 41; seg++ {
+		for _, extra := range []int{0, 1, 7, 30} {
+			steps := seg + extra
+			line := make([]float32, medianLanes*seg+extra)
+			for i := range line {
+				line[i] = float32(i)
+			}
+			in := make([]float32, steps*medianLanes)
+			if haveLanes || steps < medianLanes {
+				transposeIn(in, line, seg, steps)
+				for j := 0; j < steps; j++ {
+					for k := 0; k < medianLanes; k++ {
+						if in[j*medianLanes+k] != line[k*seg+j] {
+							t.Fatalf("seg %d steps %d: in[%d][%d] = %v", seg, steps, j, k, in[j*medianLanes+k])
+						}
+					}
+				}
+			}
+			if haveLanes || seg < medianLanes {
+				res := make([]float32, medianLanes*seg)
+				transposeOut(res, in, seg)
+				for i := 0; i < seg; i++ {
+					for k := 0; k < medianLanes; k++ {
+						if res[k*seg+i] != in[i*medianLanes+k] {
+							t.Fatalf("seg %d: res[%d] = %v", seg, k*seg+i, res[k*seg+i])
+						}
+					}
+				}
+			}
+		}
+	}
+	buf := make([]float32, 128)
+	for _, tc := range []struct {
+		name string
+		call func()
+	}{
+		{"short dst", func() { transposeBlocks(buf[:63], 8, 64, buf, 8, 64, 1) }},
+		{"short src", func() { transposeBlocks(buf, 8, 64, buf[:120], 8, 64, 2) }},
+		{"zero stride", func() { transposeBlocks(buf, 0, 64, buf, 8, 64, 1) }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if recover() == nil {
+					t.Error("no panic")
+				}
+			}()
+			tc.call()
+		})
+	}
+}
+
+// TestMedianLanesExtremeKeys checks the float32 filters, with both
+// methods, on the bit patterns whose order keys are the extremes (the
+// NaNs 0x7fffffff and 0xffffffff map to the lane kernel's sentinels), ±0,
+// ±Inf and the smallest subnormals, many tied, at and around HPSS's window
+// of 31 (the lane kernel's unrolled path), for random line lengths (odd
+// and even output counts per lane) along rows and, chunk by chunk, along
+// columns.
+func TestMedianLanesExtremeKeys(t *testing.T) {
+	bits := []uint32{0x7fffffff, 0xffffffff, 0x80000000, 0, 0x7f800000, 0xff800000, 1, 0x80000001, 0x3f800000}
+	medianMethods(t, func(t *testing.T) {
+		rng := rand.New(rand.NewSource(23))
+		var s MedianScratch
+		for trial := 0; trial < 60; trial++ {
+			size := 30 + trial%3
+			n := 1 + rng.Intn(300)
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = math.Float32frombits(bits[rng.Intn(len(bits))])
+			}
+			want := naiveMedian32(x, size)
+			got := make([]float32, n)
+			if err := MedianFilterRows(got, x, 1, n, size, &s); err != nil {
+				t.Fatal(err)
+			}
+			if !sameBits(got, want) {
+				t.Fatalf("size %d n %d: rows differ", size, n)
+			}
+			// The same line as each of 9 columns, filtered through a ring.
+			cols := 9
+			m := make([]float32, n*cols)
+			for r, v := range x {
+				for c := 0; c < cols; c++ {
+					m[r*cols+c] = v
+				}
+			}
+			ring := ringFilter(t, m, n, cols, size, 1+rng.Intn(n+40))
+			for r := 0; r < n; r++ {
+				for c := 0; c < cols; c++ {
+					if math.Float32bits(ring[r*cols+c]) != math.Float32bits(want[r]) {
+						t.Fatalf("size %d n %d: ring differs at row %d column %d", size, n, r, c)
+					}
+				}
+			}
+		}
+	})
 }
