@@ -2,12 +2,7 @@
 
 package dsp
 
-// cpuidex executes CPUID with EAX = leaf and ECX = sub.
-func cpuidex(leaf, sub uint32) (a, b, c, d uint32)
-
-// xgetbv0 reads extended control register 0 (the OS-enabled register
-// state).
-func xgetbv0() (lo, hi uint32)
+import "golang.org/x/sys/cpu"
 
 // medianLanes8 is the lane kernel of the float32 median filters (see
 // median_lanes.go): running medians of windows of size values on 8 lanes
@@ -19,27 +14,9 @@ func xgetbv0() (lo, hi uint32)
 //go:noescape
 func medianLanes8(dst *float32, dstStride int, src *float32, offs *int, n, size int, win *int32)
 
-// haveLanes reports whether the CPU and OS support the AVX2 lane kernel.
-var haveLanes = detectAVX2()
-
-// detectAVX2 reports AVX2 support: the CPUID feature bit, and the OS
-// saving the YMM registers (OSXSAVE, and XCR0 bits 1 and 2).
-func detectAVX2() bool {
-	maxLeaf, _, _, _ := cpuidex(0, 0)
-	if maxLeaf < 7 {
-		return false
-	}
-	_, _, c1, _ := cpuidex(1, 0)
-	const osxsave, avx = 1 << 27, 1 << 28
-	if c1&osxsave == 0 || c1&avx == 0 {
-		return false
-	}
-	if xcr0, _ := xgetbv0(); xcr0&6 != 6 {
-		return false
-	}
-	_, b7, _, _ := cpuidex(7, 0)
-	return b7&(1<<5) != 0
-}
+// haveLanes reports whether the CPU and OS support the AVX2 lane kernel
+// (golang.org/x/sys/cpu checks that the OS saves the YMM registers too).
+var haveLanes = cpu.X86.HasAVX2
 
 // callLanes8 runs the lane kernel on checked arguments.
 func callLanes8(dst []float32, dstStride int, src []float32, offs []int, n, size int, win []int32) {

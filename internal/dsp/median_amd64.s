@@ -2,25 +2,6 @@
 
 #include "textflag.h"
 
-// func cpuidex(leaf, sub uint32) (a, b, c, d uint32)
-TEXT ·cpuidex(SB), NOSPLIT, $0-24
-	MOVL leaf+0(FP), AX
-	MOVL sub+4(FP), CX
-	CPUID
-	MOVL AX, a+8(FP)
-	MOVL BX, b+12(FP)
-	MOVL CX, c+16(FP)
-	MOVL DX, d+20(FP)
-	RET
-
-// func xgetbv0() (lo, hi uint32)
-TEXT ·xgetbv0(SB), NOSPLIT, $0-8
-	MOVL $0, CX
-	XGETBV
-	MOVL AX, lo+0(FP)
-	MOVL DX, hi+4(FP)
-	RET
-
 // KEY converts the 8 float32 bit patterns in r to order keys in place
 // (signed int32 order = numeric order, -0 below +0), using t as a
 // temporary: r ^= (r >>arith 31) >>logical 1. The map is its own inverse.
