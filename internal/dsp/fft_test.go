@@ -256,3 +256,18 @@ func BenchmarkFFT1024(b *testing.B) {
 		f.Coefficients(dst, x)
 	}
 }
+
+// BenchmarkRFFT1024 is the tempogram's transform.
+func BenchmarkRFFT1024(b *testing.B) {
+	r, _ := NewRFFT(1024)
+	x := make([]float64, 1024)
+	for i := range x {
+		x[i] = math.Sin(float64(i))
+	}
+	dst := make([]complex128, 513)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r.Coefficients(dst, x)
+	}
+}
