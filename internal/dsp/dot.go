@@ -79,3 +79,11 @@ func maxGo(x []float64) float64 {
 	}
 	return top
 }
+
+// divElemsGo divides dst[i] by d[i] for i < len(dst).
+func divElemsGo(dst, d []float64) {
+	d = d[:len(dst)]
+	for i := range dst {
+		dst[i] /= d[i]
+	}
+}

@@ -128,3 +128,20 @@ func gemv12TAVX(dst []float64, wT []float64, x []float32)
 
 // hasGemv12T reports whether gemv12TAVX can run.
 func hasGemv12T() bool { return useSIMD }
+
+// divAVX divides dst[i] by d[i] for i below len(dst) rounded down to a
+// multiple of 4; d must be at least that long.
+//
+//go:noescape
+func divAVX(dst, d []float64)
+
+// divElems divides dst[i] by d[i] for i < len(dst); d must be at least as
+// long as dst.
+func divElems(dst, d []float64) {
+	done := 0
+	if useSIMD {
+		divAVX(dst, d[:len(dst)])
+		done = len(dst) &^ 3
+	}
+	divElemsGo(dst[done:], d[done:])
+}

@@ -385,3 +385,28 @@ g12done:
 	VMOVUPD Y2, 64(DI)
 	VZEROUPPER
 	RET
+
+// func divAVX(dst, d []float64)
+//
+// dst[i] /= d[i], four at a time, for i below len(dst) rounded down to a
+// multiple of four (IEEE division: the same results as one at a time).
+TEXT ·divAVX(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), DI
+	MOVQ dst_len+8(FP), CX
+	MOVQ d_base+24(FP), SI
+	ANDQ $-4, CX
+	XORQ AX, AX
+	CMPQ AX, CX
+	JGE  dvdone
+
+dvloop:
+	VMOVUPD (DI)(AX*8), Y0
+	VDIVPD  (SI)(AX*8), Y0, Y0
+	VMOVUPD Y0, (DI)(AX*8)
+	ADDQ    $4, AX
+	CMPQ    AX, CX
+	JLT     dvloop
+
+dvdone:
+	VZEROUPPER
+	RET

@@ -31,3 +31,6 @@ func gemv12TAVX(dst []float64, wT []float64, x []float32) { panic("dsp: no vecto
 
 // hasGemv12T reports whether gemv12TAVX can run: never here.
 func hasGemv12T() bool { return false }
+
+// divElems divides dst[i] by d[i] for i < len(dst) (divElemsGo).
+func divElems(dst, d []float64) { divElemsGo(dst, d) }

@@ -17,6 +17,7 @@ type STFT struct {
 	window []float64
 	wsq    []float64 // the squared window, for the inverse's normalisation
 	full   []float64 // full[r]: the sum of wsq over all frames covering a position ≡ r (mod hop)
+	divs   []float64 // full[r], or 1 where that is negligible (NormalizeOverlapAt leaves those samples)
 	rfft   *RFFT
 	frame  []float64
 	masked []complex128 // one masked frame of the inverse
@@ -56,6 +57,13 @@ func NewSTFT(n, hop int) (*STFT, error) {
 			w += s.wsq[j]
 		}
 		s.full[r] = w
+	}
+	s.divs = make([]float64, hop)
+	for r, w := range s.full {
+		s.divs[r] = 1 // dividing by 1 is leaving the sample as it is
+		if w > overlapTiny {
+			s.divs[r] = w
+		}
 	}
 	return s, nil
 }
@@ -241,6 +249,10 @@ func (s *STFT) AddFrame(dst []float64, frame []complex128, t int) {
 	mulAdd(dst[start+lo:start+hi], s.window[lo:hi], f[lo:hi])
 }
 
+// overlapTiny is the window-square sum below which NormalizeOverlap leaves
+// a sample as it is: the smallest normal float32, librosa's threshold.
+const overlapTiny = 0x1p-126
+
 // NormalizeOverlap divides each sample of dst, the overlap-added frames
 // 0 … frames−1 of AddFrame, by the sum of the squared windows that cover it
 // (added in frame order), wherever that sum exceeds the smallest normal
@@ -254,7 +266,7 @@ func (s *STFT) NormalizeOverlap(dst []float64, frames int) {
 // that keep only a window of the output (AddFrameRing) normalise each
 // sample once no later frame reaches it.
 func (s *STFT) NormalizeOverlapAt(dst []float64, from, frames int) {
-	const tiny = 0x1p-126
+	const tiny = overlapTiny
 	off := s.n / 2
 	edge := func(j int) {
 		pos := from + j + off
@@ -279,14 +291,13 @@ func (s *STFT) NormalizeOverlapAt(dst []float64, from, frames int) {
 	for j := 0; j < lo; j++ {
 		edge(j)
 	}
+	// One run of the period at a time, divided as a vector.
 	r := (from + lo + off) % s.hop
-	for j := lo; j < hi; j++ {
-		if w := s.full[r]; w > tiny {
-			dst[j] /= w
-		}
-		if r++; r == s.hop {
-			r = 0
-		}
+	for j := lo; j < hi; {
+		k := min(hi-j, s.hop-r)
+		divElems(dst[j:j+k], s.divs[r:r+k])
+		j += k
+		r = 0
 	}
 	for j := hi; j < len(dst); j++ {
 		edge(j)
