@@ -87,3 +87,17 @@ func divElemsGo(dst, d []float64) {
 		dst[i] /= d[i]
 	}
 }
+
+// aboveGo sets bit j of mask[w] when s[64w+j] > ref, and clears it
+// otherwise, for all of s; mask must hold (len(s)+63)/64 words.
+func aboveGo(mask []uint64, s []float64, ref float64) {
+	for w := range (len(s) + 63) / 64 {
+		var m uint64
+		for j, v := range s[w*64 : min(len(s), w*64+64)] {
+			if v > ref {
+				m |= 1 << j
+			}
+		}
+		mask[w] = m
+	}
+}

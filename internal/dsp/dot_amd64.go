@@ -145,3 +145,21 @@ func divElems(dst, d []float64) {
 	}
 	divElemsGo(dst[done:], d[done:])
 }
+
+// aboveAVX sets bit j of mask[w] when s[64w+j] > ref (and clears it
+// otherwise), for the len(s)/64 whole words of s; mask must hold that many
+// words.
+//
+//go:noescape
+func aboveAVX(mask []uint64, s []float64, ref float64)
+
+// above sets bit j of mask[w] when s[64w+j] > ref, for all of s; mask must
+// hold (len(s)+63)/64 words.
+func above(mask []uint64, s []float64, ref float64) {
+	done := 0
+	if useSIMD {
+		aboveAVX(mask, s, ref)
+		done = len(s) / 64
+	}
+	aboveGo(mask[done:], s[done*64:], ref)
+}

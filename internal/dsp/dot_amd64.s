@@ -410,3 +410,38 @@ dvloop:
 dvdone:
 	VZEROUPPER
 	RET
+
+// func aboveAVX(mask []uint64, s []float64, ref float64)
+//
+// Bit j of mask[w] = s[64w+j] > ref, for the len(s)/64 whole words: four
+// comparisons per VCMPPD, their four bits (VMOVMSKPD) shifted into place.
+TEXT ·aboveAVX(SB), NOSPLIT, $0-56
+	MOVQ         mask_base+0(FP), DI
+	MOVQ         s_base+24(FP), SI
+	MOVQ         s_len+32(FP), DX
+	VBROADCASTSD ref+48(FP), Y1
+	SHRQ         $6, DX
+	JZ           abdone
+
+abword:
+	XORQ R8, R8
+	XORQ CX, CX
+
+abgroup:
+	VMOVUPD   (SI), Y0
+	VCMPPD    $14, Y1, Y0, Y2
+	VMOVMSKPD Y2, AX
+	SHLQ      CX, AX
+	ORQ       AX, R8
+	ADDQ      $32, SI
+	ADDQ      $4, CX
+	CMPQ      CX, $64
+	JLT       abgroup
+	MOVQ      R8, (DI)
+	ADDQ      $8, DI
+	DECQ      DX
+	JNZ       abword
+
+abdone:
+	VZEROUPPER
+	RET

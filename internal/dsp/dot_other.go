@@ -34,3 +34,6 @@ func hasGemv12T() bool { return false }
 
 // divElems divides dst[i] by d[i] for i < len(dst) (divElemsGo).
 func divElems(dst, d []float64) { divElemsGo(dst, d) }
+
+// above sets bit j of mask[w] when s[64w+j] > ref (aboveGo).
+func above(mask []uint64, s []float64, ref float64) { aboveGo(mask, s, ref) }

@@ -228,3 +228,26 @@ func TestGemv12T(t *testing.T) {
 		}
 	}
 }
+
+func TestAbove(t *testing.T) {
+	rng := rand.New(rand.NewSource(47))
+	for _, n := range []int{0, 1, 63, 64, 65, 128, 1025} {
+		s := make([]float64, n)
+		for i := range s {
+			s[i] = float64(rng.Intn(5)) // ties with ref
+		}
+		mask := make([]uint64, (n+63)/64)
+		for i := range mask {
+			mask[i] = ^uint64(0) // must be overwritten
+		}
+		above(mask, s, 2)
+		for i, v := range s {
+			if got := mask[i/64]>>(i%64)&1 == 1; got != (v > 2) {
+				t.Fatalf("n %d, bin %d (%v): bit %v", n, i, v, got)
+			}
+		}
+		if n%64 != 0 && mask[len(mask)-1]>>(n%64) != 0 {
+			t.Fatalf("n %d: bits beyond the end are set", n)
+		}
+	}
+}

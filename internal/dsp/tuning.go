@@ -3,6 +3,7 @@ package dsp
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sort"
 )
@@ -37,6 +38,7 @@ type Tuner struct {
 	pitch  []float64
 	mag    []float64
 	sorted []float64
+	peaks  []uint64 // bins above the frame's threshold, 64 to a word
 }
 
 // NewTuner returns a Tuner for spectrograms of an n-point transform at sample
@@ -107,42 +109,54 @@ func (t *Tuner) AddFrame(s []float64) {
 	kLo, kHi := t.kLo, t.kHi
 	top := maxOf(s) // the spectra are NaN-free
 	ref := t.threshold * top
-	gated := func(k int) float64 {
-		if k < 0 {
-			k = 0
-		}
-		if k >= bins {
-			k = bins - 1
-		}
-		if s[k] > ref {
-			return s[k]
-		}
-		return 0
-	}
-	for k := kLo; k < kHi; k++ {
-		if !(s[k] > ref) {
-			continue // gated to 0, which is no peak: the gated values are ≥ 0
-		}
-		z := s[k]
-		if k == 0 || !(z > gated(k-1)) || !(z >= gated(k+1)) {
-			continue
-		}
-		var shift, skew float64
-		if k > 0 && k < bins-1 {
-			avg := 0.5 * (s[k+1] - s[k-1])
-			curv := 2*s[k] - s[k+1] - s[k-1]
-			if math.Abs(curv) < 0x1p-126 {
-				curv++
+	// Only bins above the threshold can be peaks (the gated values are
+	// ≥ 0, and a bin gated to 0 is not above its left neighbour): find
+	// them a word of 64 bins at a time, then visit their set bits.
+	t.peaks = growSlice(t.peaks, (bins+63)/64)
+	above(t.peaks, s, ref)
+	for w, m := range t.peaks {
+		for ; m != 0; m &= m - 1 {
+			k := w*64 + bits.TrailingZeros64(m)
+			if k < kLo || k >= kHi {
+				continue
 			}
-			shift = avg / curv
-			skew = 0.5 * avg * shift
-		}
-		p := (float64(k) + shift) * t.sr / float64(t.n)
-		if p > 0 {
-			t.pitch = append(t.pitch, p)
-			t.mag = append(t.mag, s[k]+skew)
+			t.addPeak(s, k, ref)
 		}
 	}
+}
+
+// addPeak records bin k of the frame s (above ref) as a pitch if it is a
+// peak of the gated spectrum: above its left neighbour and not below its
+// right one (bins beyond the ends repeat the end bins).
+func (t *Tuner) addPeak(s []float64, k int, ref float64) {
+	bins := len(s)
+	z := s[k]
+	if k == 0 || !(z > gatedBin(s, k-1, ref)) || !(z >= gatedBin(s, min(k+1, bins-1), ref)) {
+		return
+	}
+	var shift, skew float64
+	if k < bins-1 {
+		avg := 0.5 * (s[k+1] - s[k-1])
+		curv := 2*s[k] - s[k+1] - s[k-1]
+		if math.Abs(curv) < 0x1p-126 {
+			curv++
+		}
+		shift = avg / curv
+		skew = 0.5 * avg * shift
+	}
+	p := (float64(k) + shift) * t.sr / float64(t.n)
+	if p > 0 {
+		t.pitch = append(t.pitch, p)
+		t.mag = append(t.mag, s[k]+skew)
+	}
+}
+
+// gatedBin returns s[k] if it is above ref, else 0.
+func gatedBin(s []float64, k int, ref float64) float64 {
+	if s[k] > ref {
+		return s[k]
+	}
+	return 0
 }
 
 // Result returns the tuning estimated from the frames added since the last
