@@ -15,8 +15,8 @@ import (
 	"github.com/genrec/genrec/internal/pipeline"
 )
 
-const benchExamples = `  genrec bench                          # 50 synthesised clips; summary on stdout, bench.json
-  genrec bench --clips 500 --json /tmp/bench.json
+const benchExamples = `  genrec bench                          # 50 synthesised clips, 3 rounds; summary on stdout, bench.json
+  genrec bench --clips 500 --rounds 1 --json /tmp/bench.json
   genrec bench --cpuprofile cpu.out ../shared/fixtures/contract
   go tool pprof -top bin/genrec cpu.out # the hottest functions
 `
@@ -27,6 +27,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	distinct := fs.Int("distinct", 16, "how many of the synthesised clips are encoded separately (the others are copies)")
 	jobs := fs.Int("jobs", 0, "workers of the all-cores runs (default: all usable cores)")
 	stageClips := fs.Int("stage-clips", 5, "how many clips are timed stage by stage on one core")
+	rounds := fs.Int("rounds", 3, "how many times the throughput phases run, interleaved; the report gives the median of each ratio")
 	minClips := fs.Int("min-clips", 100, "the fewest clips a throughput phase analyses: a FOLDER with fewer is taken in several passes")
 	jsonPath := fs.String("json", "bench.json", "write the JSON report to `FILE` (atomically); - is stdout (the summary then goes to stderr); empty: none")
 	keep := fs.String("keep", "", "synthesise the clips into `DIR` and keep them (default: a temporary folder, removed)")
@@ -40,8 +41,8 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if fs.NArg() > 1 {
 		return usagef("at most one FOLDER")
 	}
-	if *clips < 1 || *distinct < 1 || *jobs < 0 || *stageClips < 1 || *minClips < 1 {
-		return usagef("--clips, --distinct, --stage-clips and --min-clips must be >= 1 and --jobs >= 0")
+	if *clips < 1 || *distinct < 1 || *jobs < 0 || *stageClips < 1 || *minClips < 1 || *rounds < 1 {
+		return usagef("--clips, --distinct, --stage-clips, --min-clips and --rounds must be >= 1 and --jobs >= 0")
 	}
 	m, err := loadModel(*modelPath)
 	if err != nil {
@@ -65,7 +66,7 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer os.RemoveAll(tmp)
 
-	cfg := bench.Config{Model: m, Jobs: *jobs, StageClips: *stageClips, TempDir: tmp, Progress: stderr, MinClips: *minClips}
+	cfg := bench.Config{Model: m, Jobs: *jobs, StageClips: *stageClips, TempDir: tmp, Progress: stderr, MinClips: *minClips, Rounds: *rounds}
 	if fs.NArg() == 1 {
 		folder := fs.Arg(0)
 		if cfg.Paths, err = (pipeline.Listing{Exts: splitList(*exts)}).Files([]string{folder}); err != nil {

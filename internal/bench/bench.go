@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -70,6 +72,12 @@ type Config struct {
 	TempDir string
 	// Progress, when set, receives one line as each phase starts.
 	Progress io.Writer
+	// Rounds is how many times the throughput phases run, interleaved
+	// (all phases of round 1, then of round 2, …): each ratio is measured
+	// within a round and the report gives the median over rounds, so that
+	// the machine's drift from one minute to the next moves both sides of
+	// a ratio alike. 0 means 1.
+	Rounds int
 	// MinClips is the fewest clips a throughput phase analyses: a shorter
 	// Paths is repeated (in order, whole passes) until it reaches that
 	// many, so that small folders still give stable rates. 0 means 1.
@@ -95,8 +103,25 @@ type Report struct {
 	StageSeconds float64 `json:"stage_seconds"`
 	// Stages are the per-clip costs on one core.
 	Stages []Stage `json:"stages"`
-	// Phases are the throughput runs over all clips.
+	// Rounds is the number of rounds of throughput phases.
+	Rounds int `json:"rounds"`
+	// Phases are the throughput runs over all clips: for each phase, the
+	// round with the median rate.
 	Phases []Phase `json:"phases"`
+	// RoundRatios are the ratios of each round; the fields below are their
+	// medians.
+	RoundRatios []Ratios `json:"round_ratios"`
+	// Ratios are the medians over rounds.
+	Ratios
+	// PeakRSSMB is the process's peak resident set size over the whole
+	// run (getrusage ru_maxrss), in MB (10^6 bytes).
+	PeakRSSMB float64 `json:"peak_rss_mb"`
+	// Targets are the checks of issue 6.
+	Targets []Target `json:"targets"`
+}
+
+// Ratios are the figures of issue 6 computed from one round of phases.
+type Ratios struct {
 	// Ratio is the end-to-end time per clip over the decode-only time of
 	// the same clips, with one worker.
 	Ratio float64 `json:"ratio_end_to_end_over_decode_1_worker"`
@@ -113,16 +138,11 @@ type Report struct {
 	// Scaling is the end-to-end throughput with all workers over that
 	// with one worker.
 	Scaling float64 `json:"scaling_all_over_1_worker"`
-	// PeakRSSMB is the process's peak resident set size over the whole
-	// run (getrusage ru_maxrss), in MB (10^6 bytes).
-	PeakRSSMB float64 `json:"peak_rss_mb"`
 	// LibrosaSpeedup is librosa's reference time for the audio genrec
 	// analysed (LibrosaSecondsPerClip per 30 s of it) over genrec's
 	// end-to-end time with one worker: per clip for 30-s clips, per
 	// second of audio in general.
 	LibrosaSpeedup float64 `json:"librosa_speedup_per_core"`
-	// Targets are the checks of issue 6.
-	Targets []Target `json:"targets"`
 }
 
 // Machine describes the machine and the process that measured.
@@ -254,27 +274,34 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if jobs > 1 {
 		workers = append(workers, jobs)
 	}
-	for _, n := range workers {
-		names := []string{"decode-only", "end-to-end"}
-		if n == 1 {
-			names = []string{"decode-only", "plain-statistics", "end-to-end"}
-		}
-		for _, name := range names {
-			opt := pipeline.Options{Jobs: n, Model: cfg.Model}
-			switch name {
-			case "decode-only":
-				opt.DecodeOnly = true
-			case "plain-statistics":
-				opt.Model, opt.PlainOnly = nil, true
+	r.Rounds = max(cfg.Rounds, 1)
+	rounds := make([][]Phase, r.Rounds)
+	for round := range rounds {
+		for _, n := range workers {
+			names := []string{"decode-only", "end-to-end"}
+			if n == 1 {
+				names = []string{"decode-only", "plain-statistics", "end-to-end"}
 			}
-			progress("bench: %s, %d worker(s), %d clips", name, n, len(paths))
-			ph, err := runPhase(ctx, name, paths, opt)
-			if err != nil {
-				return nil, err
+			for _, name := range names {
+				opt := pipeline.Options{Jobs: n, Model: cfg.Model}
+				switch name {
+				case "decode-only":
+					opt.DecodeOnly = true
+				case "plain-statistics":
+					opt.Model, opt.PlainOnly = nil, true
+				}
+				progress("bench: round %d of %d: %s, %d worker(s), %d clips", round+1, r.Rounds, name, n, len(paths))
+				ph, err := runPhase(ctx, name, paths, opt)
+				if err != nil {
+					return nil, err
+				}
+				rounds[round] = append(rounds[round], ph)
 			}
-			r.Phases = append(r.Phases, ph)
 		}
+		r.RoundRatios = append(r.RoundRatios, ratiosOf(rounds[round], jobs))
 	}
+	r.Phases = medianPhases(rounds)
+	r.Ratios = medianRatios(r.RoundRatios)
 	r.PeakRSSMB = float64(maxRSS()) / 1e6
 	r.Machine.LoadAfter = loadAverage()
 	r.summarise(jobs)
@@ -341,29 +368,96 @@ func (r *Report) phase(name string, workers int) *Phase {
 	return nil
 }
 
-// summarise computes the ratios and checks the targets.
-func (r *Report) summarise(jobs int) {
-	d1, e1 := r.phase("decode-only", 1), r.phase("end-to-end", 1)
+// ratiosOf computes the ratios of one round of phases.
+func ratiosOf(phases []Phase, jobs int) Ratios {
+	var q Ratios
+	find := func(name string, workers int) *Phase {
+		for i := range phases {
+			if phases[i].Name == name && phases[i].Workers == workers {
+				return &phases[i]
+			}
+		}
+		return nil
+	}
+	d1, e1 := find("decode-only", 1), find("end-to-end", 1)
 	if d1 != nil && e1 != nil && e1.ClipsPerSecond > 0 {
-		r.Ratio = d1.ClipsPerSecond / e1.ClipsPerSecond
-		r.LibrosaSpeedup = LibrosaSecondsPerClip / clipSeconds * e1.AudioSeconds / e1.WallSeconds
+		q.Ratio = d1.ClipsPerSecond / e1.ClipsPerSecond
+		q.LibrosaSpeedup = LibrosaSecondsPerClip / clipSeconds * e1.AudioSeconds / e1.WallSeconds
 		if d1.CPUSeconds > 0 {
-			r.RatioCPU = e1.CPUSeconds / d1.CPUSeconds
+			q.RatioCPU = e1.CPUSeconds / d1.CPUSeconds
 		}
 	}
-	if p1 := r.phase("plain-statistics", 1); d1 != nil && p1 != nil && p1.ClipsPerSecond > 0 {
-		r.PlainRatio = d1.ClipsPerSecond / p1.ClipsPerSecond
+	if p1 := find("plain-statistics", 1); d1 != nil && p1 != nil && p1.ClipsPerSecond > 0 {
+		q.PlainRatio = d1.ClipsPerSecond / p1.ClipsPerSecond
 		if d1.CPUSeconds > 0 {
-			r.PlainRatioCPU = p1.CPUSeconds / d1.CPUSeconds
+			q.PlainRatioCPU = p1.CPUSeconds / d1.CPUSeconds
 		}
 	}
-	dn, en := r.phase("decode-only", jobs), r.phase("end-to-end", jobs)
+	dn, en := find("decode-only", jobs), find("end-to-end", jobs)
 	if jobs > 1 && dn != nil && en != nil && en.ClipsPerSecond > 0 {
-		r.RatioAll = dn.ClipsPerSecond / en.ClipsPerSecond
+		q.RatioAll = dn.ClipsPerSecond / en.ClipsPerSecond
 		if e1 != nil && e1.ClipsPerSecond > 0 {
-			r.Scaling = en.ClipsPerSecond / e1.ClipsPerSecond
+			q.Scaling = en.ClipsPerSecond / e1.ClipsPerSecond
 		}
 	}
+	return q
+}
+
+// median returns the median of x (the mean of the middle two for an even
+// count), or 0 for none. It reorders x.
+func median(x []float64) float64 {
+	if len(x) == 0 {
+		return 0
+	}
+	slices.Sort(x)
+	m := len(x) / 2
+	if len(x)%2 == 1 {
+		return x[m]
+	}
+	return 0.5 * (x[m-1] + x[m])
+}
+
+// medianRatios returns the field-by-field medians of rs.
+func medianRatios(rs []Ratios) Ratios {
+	field := func(get func(Ratios) float64) float64 {
+		x := make([]float64, len(rs))
+		for i, q := range rs {
+			x[i] = get(q)
+		}
+		return median(x)
+	}
+	return Ratios{
+		Ratio:          field(func(q Ratios) float64 { return q.Ratio }),
+		RatioCPU:       field(func(q Ratios) float64 { return q.RatioCPU }),
+		PlainRatio:     field(func(q Ratios) float64 { return q.PlainRatio }),
+		PlainRatioCPU:  field(func(q Ratios) float64 { return q.PlainRatioCPU }),
+		RatioAll:       field(func(q Ratios) float64 { return q.RatioAll }),
+		Scaling:        field(func(q Ratios) float64 { return q.Scaling }),
+		LibrosaSpeedup: field(func(q Ratios) float64 { return q.LibrosaSpeedup }),
+	}
+}
+
+// medianPhases returns, for each phase of the rounds (the same list in
+// every round), the round's run with the median rate (the lower middle one
+// for an even number of rounds).
+func medianPhases(rounds [][]Phase) []Phase {
+	if len(rounds) == 0 {
+		return nil
+	}
+	out := make([]Phase, len(rounds[0]))
+	for i := range out {
+		runs := make([]Phase, len(rounds))
+		for k, ph := range rounds {
+			runs[k] = ph[i]
+		}
+		slices.SortFunc(runs, func(a, b Phase) int { return cmp.Compare(a.ClipsPerSecond, b.ClipsPerSecond) })
+		out[i] = runs[(len(runs)-1)/2]
+	}
+	return out
+}
+
+// summarise checks the targets.
+func (r *Report) summarise(jobs int) {
 	check := func(name string, v, limit float64, below bool) {
 		met := v >= limit
 		if below {
@@ -416,7 +510,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	tw.Flush()
 
-	fmt.Fprintf(&b, "\nThroughput over all %d clips:\n", r.Clips)
+	if r.Rounds > 1 {
+		fmt.Fprintf(&b, "\nThroughput over all %d clips, the median of %d interleaved rounds for each phase:\n", r.Clips, r.Rounds)
+	} else {
+		fmt.Fprintf(&b, "\nThroughput over all %d clips:\n", r.Clips)
+	}
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "  phase\tworkers\tclips/s\tms/clip\tCPU s\tallocs/clip\tMB alloc/clip\tGCs\tpeak RSS MB\tfallback\t")
 	for _, p := range r.Phases {
@@ -429,6 +527,15 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 	tw.Flush()
 
+	if r.Rounds > 1 {
+		fmt.Fprintf(&b, "\nRatios of each round (the targets take their medians):\n")
+		tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintln(tw, "  round\tend-to-end/decode\tCPU\tplain/decode\tCPU\tscaling\tvs librosa\t")
+		for i, q := range r.RoundRatios {
+			fmt.Fprintf(tw, "  %d\t%.2f\t%.2f\t%.2f\t%.2f\t%.2f\t%.1f\t\n", i+1, q.Ratio, q.RatioCPU, q.PlainRatio, q.PlainRatioCPU, q.Scaling, q.LibrosaSpeedup)
+		}
+		tw.Flush()
+	}
 	fmt.Fprintf(&b, "\nTargets (issue 6):\n")
 	tw = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	for _, t := range r.Targets {
@@ -454,13 +561,6 @@ func (r *Report) WriteText(w io.Writer) error {
 	return err
 }
 
-// phaseRate returns the clips per second of a phase, or 0.
-func (r *Report) phaseRate(name string, workers int) float64 {
-	if p := r.phase(name, workers); p != nil {
-		return p.ClipsPerSecond
-	}
-	return 0
-}
 
 // orUnknown returns s, or "unknown CPU" when s is empty.
 func orUnknown(s string) string {
