@@ -561,7 +561,6 @@ func (r *Report) WriteText(w io.Writer) error {
 	return err
 }
 
-
 // orUnknown returns s, or "unknown CPU" when s is empty.
 func orUnknown(s string) string {
 	if s == "" {
