@@ -14,6 +14,7 @@ import (
 type DCT struct {
 	n, k  int
 	basis []float64
+	rows  []bankRun // one run per coefficient, over the whole input (applyRuns)
 }
 
 // NewDCT returns a plan for the first k (1 ≤ k ≤ n) coefficients of length-n
@@ -31,7 +32,9 @@ func NewDCT(n, k int) (*DCT, error) {
 		for i := 0; i < n; i++ {
 			d.basis[j*n+i] = s * math.Cos(math.Pi*float64(j)*float64(2*i+1)/float64(2*n))
 		}
+		d.rows = append(d.rows, bankRun{row: j, lo: 0, hi: n, woff: j * n})
 	}
+	checkRuns(k, len(d.basis), n, d.rows)
 	return d, nil
 }
 
@@ -50,9 +53,11 @@ func (d *DCT) Transform(dst, src []float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, d.k)
 	}
-	for j := 0; j < d.k; j++ {
-		dst[j] = dot(d.basis[j*d.n:(j+1)*d.n], src)
+	if len(dst) < d.k {
+		panic(fmt.Sprintf("dsp: DCT output length %d, plan gives %d", len(dst), d.k))
 	}
+	clear(dst[:d.k])
+	applyRuns(dst, d.basis, src, d.rows)
 	return dst
 }
 

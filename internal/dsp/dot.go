@@ -101,3 +101,22 @@ func aboveGo(mask []uint64, s []float64, ref float64) {
 		mask[w] = m
 	}
 }
+
+// applyRunsGo adds to dst[run.row] the dot product of w[run.woff:…] and
+// x[run.lo:run.hi] for every run.
+func applyRunsGo(dst, w, x []float64, runs []bankRun) {
+	for _, r := range runs {
+		dst[r.row] += dotGo(w[r.woff:r.woff+r.hi-r.lo], x[r.lo:r.hi])
+	}
+}
+
+// checkRuns panics unless every run lies within slices of nDst, nW and nX
+// values (the vector kernel of applyRuns reads and writes through raw
+// pointers).
+func checkRuns(nDst, nW, nX int, runs []bankRun) {
+	for _, r := range runs {
+		if r.row < 0 || r.row >= nDst || r.lo < 0 || r.hi < r.lo || r.hi > nX || r.woff < 0 || r.woff+r.hi-r.lo > nW {
+			panic(fmt.Sprintf("dsp: filter run %+v outside dst %d, w %d, x %d", r, nDst, nW, nX))
+		}
+	}
+}

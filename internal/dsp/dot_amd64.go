@@ -163,3 +163,23 @@ func above(mask []uint64, s []float64, ref float64) {
 	}
 	aboveGo(mask[done:], s[done*64:], ref)
 }
+
+// bankAVX adds to dst[row] the dot product of w[woff:woff+hi−lo] and
+// x[lo:hi] for each run {row, lo, hi, woff} of runs, in one call. It
+// trusts its arguments (see applyRuns).
+//
+//go:noescape
+func bankAVX(dst, w, x []float64, runs []bankRun)
+
+// applyRuns adds to dst[run.row] the dot product of the run's weights
+// w[run.woff:…] and x[run.lo:run.hi] for every run. The runs must lie
+// within the slices: callers check them once with checkRuns against
+// slices of these lengths (the vector kernel reads and writes through raw
+// pointers).
+func applyRuns(dst, w, x []float64, runs []bankRun) {
+	if !useSIMD {
+		applyRunsGo(dst, w, x, runs)
+		return
+	}
+	bankAVX(dst, w, x, runs)
+}

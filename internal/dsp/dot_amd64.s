@@ -445,3 +445,68 @@ abgroup:
 abdone:
 	VZEROUPPER
 	RET
+
+// func bankAVX(dst, w, x []float64, runs []bankRun)
+//
+// For each run {row, lo, hi, woff} (four int64s): dst[row] +=
+// Σ_{i<hi−lo} w[woff+i]·x[lo+i], in two four-lane accumulators of fused
+// multiply-adds, then one value at a time. The caller checks the runs
+// against the slices.
+TEXT ·bankAVX(SB), NOSPLIT, $0-96
+	MOVQ  dst_base+0(FP), DI
+	MOVQ  w_base+24(FP), R8
+	MOVQ  x_base+48(FP), R9
+	MOVQ  runs_base+72(FP), R10
+	MOVQ  runs_len+80(FP), R11
+	TESTQ R11, R11
+	JZ    bkdone
+
+bkrun:
+	MOVQ   0(R10), R12          // row
+	MOVQ   8(R10), R13          // lo
+	MOVQ   16(R10), CX          // hi
+	MOVQ   24(R10), BX          // woff
+	SUBQ   R13, CX              // n = hi − lo
+	LEAQ   (R9)(R13*8), SI      // &x[lo]
+	LEAQ   (R8)(BX*8), DX       // &w[woff]
+	VXORPD Y0, Y0, Y0
+	VXORPD Y1, Y1, Y1
+	XORQ   AX, AX
+	MOVQ   CX, R13
+	ANDQ   $-8, R13
+	JZ     bkreduce
+
+bkeights:
+	VMOVUPD     (DX)(AX*8), Y2
+	VMOVUPD     32(DX)(AX*8), Y3
+	VFMADD231PD (SI)(AX*8), Y2, Y0
+	VFMADD231PD 32(SI)(AX*8), Y3, Y1
+	ADDQ        $8, AX
+	CMPQ        AX, R13
+	JLT         bkeights
+
+bkreduce:
+	VADDPD       Y1, Y0, Y0
+	VEXTRACTF128 $1, Y0, X1
+	VADDPD       X1, X0, X0
+	VHADDPD      X0, X0, X0
+	CMPQ         AX, CX
+	JGE          bkstore
+
+bksingles:
+	VMOVSD      (DX)(AX*8), X2
+	VFMADD231SD (SI)(AX*8), X2, X0
+	INCQ        AX
+	CMPQ        AX, CX
+	JLT         bksingles
+
+bkstore:
+	VADDSD (DI)(R12*8), X0, X0
+	VMOVSD X0, (DI)(R12*8)
+	ADDQ   $32, R10
+	DECQ   R11
+	JNZ    bkrun
+
+bkdone:
+	VZEROUPPER
+	RET

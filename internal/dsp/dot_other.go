@@ -37,3 +37,7 @@ func divElems(dst, d []float64) { divElemsGo(dst, d) }
 
 // above sets bit j of mask[w] when s[64w+j] > ref (aboveGo).
 func above(mask []uint64, s []float64, ref float64) { aboveGo(mask, s, ref) }
+
+// applyRuns adds to dst[run.row] the dot product of the run's weights and
+// x[run.lo:run.hi] for every run (applyRunsGo).
+func applyRuns(dst, w, x []float64, runs []bankRun) { applyRunsGo(dst, w, x, runs) }

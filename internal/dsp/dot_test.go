@@ -251,3 +251,39 @@ func TestAbove(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyRuns(t *testing.T) {
+	rng := rand.New(rand.NewSource(53))
+	const rows, cols = 7, 40
+	w := make([]float64, rows*cols)
+	x := make([]float64, cols)
+	for i := range w {
+		w[i] = rng.NormFloat64()
+	}
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	var runs []bankRun
+	for r := 0; r < rows; r++ {
+		for lo := 0; lo < cols; {
+			hi := min(cols, lo+rng.Intn(19)) // empty runs and runs of 1 … 18
+			runs = append(runs, bankRun{r, lo, hi, r*cols + lo})
+			lo = hi + 1
+		}
+	}
+	checkRuns(rows, len(w), cols, runs)
+	got, want := make([]float64, rows), make([]float64, rows)
+	applyRuns(got, w, x, runs)
+	applyRunsGo(want, w, x, runs)
+	for r := range want {
+		if math.Abs(got[r]-want[r]) > 1e-13*(1+math.Abs(want[r])) {
+			t.Errorf("row %d: %v, want %v", r, got[r], want[r])
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("checkRuns accepted a run past the weights")
+		}
+	}()
+	checkRuns(rows, len(w), cols, []bankRun{{0, 0, cols, len(w) - 1}})
+}

@@ -17,6 +17,7 @@ type Filterbank struct {
 	Weights []float64
 
 	runs   []bankRun // the bins Apply reads, row by row
+	shape  [3]int    // Rows, Cols and len(Weights) when runs were made (checkRuns)
 	top    []float64 // scratch of updateSpans: the largest weight of each bin
 	denseT []float64 // banks of 12 dense filters (chroma): Weights bin by bin, for Apply32's vector kernel
 }
@@ -30,6 +31,7 @@ const dense12 = 12
 // Apply uses.
 type bankRun struct {
 	row, lo, hi int
+	woff        int // index in the weights of the run's first weight
 }
 
 // negligibleWeight is the size, relative to the largest weight of its bin,
@@ -90,14 +92,16 @@ func (f *Filterbank) updateSpans() {
 			case keep && start < 0:
 				start = c
 			case !keep && start >= 0:
-				f.runs = append(f.runs, bankRun{r, start, c})
+				f.runs = append(f.runs, bankRun{r, start, c, r*f.Cols + start})
 				start = -1
 			}
 		}
 		if start >= 0 {
-			f.runs = append(f.runs, bankRun{r, start, f.Cols})
+			f.runs = append(f.runs, bankRun{r, start, f.Cols, r*f.Cols + start})
 		}
 	}
+	checkRuns(f.Rows, len(f.Weights), f.Cols, f.runs)
+	f.shape = [3]int{f.Rows, f.Cols, len(f.Weights)}
 }
 
 // Apply writes the filter outputs dst[r] = Σ_c W[r,c]·x[c] for one spectrum
@@ -111,12 +115,11 @@ func (f *Filterbank) Apply(dst, x []float64) []float64 {
 		dst = make([]float64, f.Rows)
 	}
 	dst = dst[:f.Rows]
-	clear(dst)
-	for _, run := range f.runs {
-		base := run.row * f.Cols
-		w := f.Weights[base+run.lo : base+run.hi]
-		dst[run.row] += dot(w, x[run.lo:run.hi])
+	if f.shape != [3]int{f.Rows, f.Cols, len(f.Weights)} {
+		panic("dsp: filterbank resized after it was built")
 	}
+	clear(dst)
+	applyRuns(dst, f.Weights, x, f.runs)
 	return dst
 }
 
