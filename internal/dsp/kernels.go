@@ -1,5 +1,15 @@
 package dsp
 
+// The small vector kernels of the feature extractor's hot loops: dot
+// products, filter-bank runs, power and magnitude, the soft mask,
+// windowing and overlap-add, maxima, threshold masks, element-wise
+// division. Each has a plain Go version here (the definition, and what
+// runs without AVX2+FMA or with the purego tag), an AVX2+FMA version in
+// kernels_amd64.s, and a dispatcher (kernels_amd64.go, kernels_other.go)
+// that picks one by useSIMD. kernels_test.go checks the two against each
+// other and against the obvious loops; where a kernel is documented as
+// exact, bit for bit.
+
 import "fmt"
 
 // dotGo returns Σ a[i]·b[i] over i < len(a) in four partial sums:
