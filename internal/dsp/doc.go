@@ -16,4 +16,14 @@
 // published algorithms; everything is computed in float64, except that the
 // median filters, which only select values, also take float32 data (their
 // fast path).
+//
+// On amd64 CPUs with AVX2 and FMA (detected at start-up with
+// golang.org/x/sys/cpu), the hot loops run kernels written in Go assembly:
+// the FFT passes (fft_amd64.s), the median filters' sorted-window lanes
+// (median_amd64.s) and the small kernels of kernels_amd64.s. Elsewhere, and
+// with the purego build tag, the same functions run in plain Go. The
+// kernels documented as exact (the medians, power and magnitude, the soft
+// mask, overlap-add, the overlap normalisation) give bit-identical results
+// on both paths; the others (FFT, dot products) differ in the last bits
+// only, through the order of summation. The tests run both paths.
 package dsp
