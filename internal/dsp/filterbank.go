@@ -280,16 +280,24 @@ func (f *Filterbank) setChroma(sr float64, n, nChroma int, tuning, ctroct, octwi
 		}
 		return nc * HzToOctaves(float64(k)*sr/float64(n), tuning, nChroma)
 	}
+	next := position(0)
 	for k := 0; k < f.Cols; k++ {
-		p := position(k)
+		p := next
 		width := 1.0
 		if k+1 < n {
-			width = math.Max(position(k+1)-p, 1)
+			next = position(k + 1)
+			width = math.Max(next-p, 1)
+		}
+		// The distance to pitch class c, wrapped into [−half, nc−half):
+		// one remainder per bin, then a step down per class (the classes
+		// are whole numbers apart).
+		base := math.Mod(p+half+10*nc, nc)
+		if base < 0 {
+			base += nc
 		}
 		var norm float64
 		for c := 0; c < nChroma; c++ {
-			d := p - float64(c)
-			d = math.Mod(d+half+10*nc, nc)
+			d := base - float64(c)
 			if d < 0 {
 				d += nc
 			}
