@@ -136,6 +136,9 @@ func (f *Filterbank) Apply32(dst []float64, x []float32) []float64 {
 		dst = make([]float64, f.Rows)
 	}
 	dst = dst[:f.Rows]
+	if f.shape != [3]int{f.Rows, f.Cols, len(f.Weights)} {
+		panic("dsp: filterbank resized after it was built")
+	}
 	if f.denseT != nil {
 		// All the weights, negligible ones included (see Apply).
 		gemv12TAVX(dst, f.denseT, x)

@@ -2,6 +2,8 @@
 
 package dsp
 
+import "fmt"
+
 // dotAVX returns Σ a[i]·b[i] over i < len(a), with AVX2 fused multiply-adds
 // in sixteen partial sums. b must hold at least len(a) values.
 //
@@ -156,6 +158,9 @@ func aboveAVX(mask []uint64, s []float64, ref float64)
 // above sets bit j of mask[w] when s[64w+j] > ref, for all of s; mask must
 // hold (len(s)+63)/64 words.
 func above(mask []uint64, s []float64, ref float64) {
+	if len(mask) < (len(s)+63)/64 {
+		panic(fmt.Sprintf("dsp: threshold mask of %d words for %d values", len(mask), len(s)))
+	}
 	done := 0
 	if useSIMD {
 		aboveAVX(mask, s, ref)
