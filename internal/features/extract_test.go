@@ -244,6 +244,42 @@ func TestExtractPlainOnly(t *testing.T) {
 	}
 }
 
+// edgeFrame copies into dst the len(dst) samples of x starting at start,
+// positions outside x repeating the first or last sample (edge padding), and
+// returns dst. With frameZCR it defines the zero-crossing rate of a frame,
+// the reference of timeDomain's tests.
+func edgeFrame(dst []float64, x []float32, start int) []float64 {
+	last := len(x) - 1
+	for i := range dst {
+		j := start + i
+		if j < 0 {
+			j = 0
+		} else if j > last {
+			j = last
+		}
+		dst[i] = float64(x[j])
+	}
+	return dst
+}
+
+// frameZCR returns the fraction of the frame's samples at which the sign
+// differs from the previous sample's, values with magnitude ≤ threshold
+// counting as zero and zero counting as positive. The first sample never
+// counts, and the count is divided by the full frame length.
+func frameZCR(x []float64, threshold float64) float64 {
+	neg := func(v float64) bool { return v < 0 && -v > threshold }
+	n := 0
+	prev := neg(x[0])
+	for _, v := range x[1:] {
+		cur := neg(v)
+		if cur != prev {
+			n++
+		}
+		prev = cur
+	}
+	return float64(n) / float64(len(x))
+}
+
 // TestTimeDomainMatchesFrames checks the running RMS and zero-crossing
 // tracks against frameRMS and frameZCR computed on each padded frame.
 func TestTimeDomainMatchesFrames(t *testing.T) {

@@ -107,41 +107,6 @@ func frameRMS(x []float64) float64 {
 	return math.Sqrt(s / float64(len(x)))
 }
 
-// edgeFrame copies into dst the len(dst) samples of x starting at start,
-// positions outside x repeating the first or last sample (edge padding), and
-// returns dst.
-func edgeFrame(dst []float64, x []float32, start int) []float64 {
-	last := len(x) - 1
-	for i := range dst {
-		j := start + i
-		if j < 0 {
-			j = 0
-		} else if j > last {
-			j = last
-		}
-		dst[i] = float64(x[j])
-	}
-	return dst
-}
-
-// frameZCR returns the fraction of the frame's samples at which the sign
-// differs from the previous sample's, values with magnitude ≤ threshold
-// counting as zero and zero counting as positive. The first sample never
-// counts, and the count is divided by the full frame length.
-func frameZCR(x []float64, threshold float64) float64 {
-	neg := func(v float64) bool { return v < 0 && -v > threshold }
-	n := 0
-	prev := neg(x[0])
-	for _, v := range x[1:] {
-		cur := neg(v)
-		if cur != prev {
-			n++
-		}
-		prev = cur
-	}
-	return float64(n) / float64(len(x))
-}
-
 // meanVar returns the mean and population variance of x (two passes).
 func meanVar(x []float64) (mean, variance float64) {
 	if len(x) == 0 {
@@ -178,8 +143,9 @@ func meanVarStrided(x []float64, off, stride int) (mean, variance float64) {
 }
 
 // timeDomain fills the RMS and zero-crossing-rate tracks of the frames of
-// x. They are those of frameRMS and frameZCR on each frame (reflection and
-// edge padded as the STFT frames are), computed without copying frames:
+// x. They are those of frameRMS on each reflection-padded STFT frame and of
+// the zero-crossing rate of each edge-padded frame (frameZCR in the tests,
+// which define the recipe), computed without copying frames:
 // the RMS of a frame that lies inside x and starts on a hop boundary is
 // taken from the per-hop sums of squares (the same terms, summed by hop),
 // and the crossings from prefix counts of the sign changes, which are
