@@ -360,9 +360,15 @@ func runPhase(ctx context.Context, name string, paths []string, opt pipeline.Opt
 
 // phase returns the phase of the given name and workers, or nil.
 func (r *Report) phase(name string, workers int) *Phase {
-	for i := range r.Phases {
-		if r.Phases[i].Name == name && r.Phases[i].Workers == workers {
-			return &r.Phases[i]
+	return findPhase(r.Phases, name, workers)
+}
+
+// findPhase returns the phase of phases with the given name and workers,
+// or nil.
+func findPhase(phases []Phase, name string, workers int) *Phase {
+	for i := range phases {
+		if phases[i].Name == name && phases[i].Workers == workers {
+			return &phases[i]
 		}
 	}
 	return nil
@@ -371,14 +377,7 @@ func (r *Report) phase(name string, workers int) *Phase {
 // ratiosOf computes the ratios of one round of phases.
 func ratiosOf(phases []Phase, jobs int) Ratios {
 	var q Ratios
-	find := func(name string, workers int) *Phase {
-		for i := range phases {
-			if phases[i].Name == name && phases[i].Workers == workers {
-				return &phases[i]
-			}
-		}
-		return nil
-	}
+	find := func(name string, workers int) *Phase { return findPhase(phases, name, workers) }
 	d1, e1 := find("decode-only", 1), find("end-to-end", 1)
 	if d1 != nil && e1 != nil && e1.ClipsPerSecond > 0 {
 		q.Ratio = d1.ClipsPerSecond / e1.ClipsPerSecond
