@@ -234,19 +234,27 @@ func (s *STFT) InverseMasked(dst []float64, spec []complex128, mask []float64, m
 // for callers that produce the frames one at a time; after all frames,
 // NormalizeOverlap completes the inverse.
 func (s *STFT) AddFrame(dst []float64, frame []complex128, t int) {
-	start := t*s.hop - s.n/2 // position of the frame in the output
-	lo, hi := 0, s.n
-	if start < 0 {
-		lo = -start
-	}
-	if start+hi > len(dst) {
-		hi = len(dst) - start
-	}
+	start, lo, hi := s.frameSpan(t, len(dst))
 	if lo >= hi {
 		return
 	}
 	f := s.rfft.Sequence(s.frame, frame)
 	mulAdd(dst[start+lo:start+hi], s.window[lo:hi], f[lo:hi])
+}
+
+// frameSpan returns the position start of frame t in the output and the
+// range [lo, hi) of its samples that land in the output's first limit
+// samples (empty when lo ≥ hi).
+func (s *STFT) frameSpan(t, limit int) (start, lo, hi int) {
+	start = t*s.hop - s.n/2
+	lo, hi = 0, s.n
+	if start < 0 {
+		lo = -start
+	}
+	if start+hi > limit {
+		hi = limit - start
+	}
+	return start, lo, hi
 }
 
 // overlapTiny is the window-square sum below which NormalizeOverlap leaves
@@ -314,14 +322,7 @@ func (s *STFT) AddFrameRing(ring []float64, frame []complex128, t, limit int) {
 	if len(ring) < s.n || len(ring)&(len(ring)-1) != 0 {
 		panic(fmt.Sprintf("dsp: overlap-add ring of %d samples, want a power of two ≥ %d", len(ring), s.n))
 	}
-	start := t*s.hop - s.n/2 // position of the frame in the output
-	lo, hi := 0, s.n
-	if start < 0 {
-		lo = -start
-	}
-	if start+hi > limit {
-		hi = limit - start
-	}
+	start, lo, hi := s.frameSpan(t, limit)
 	if lo >= hi {
 		return
 	}
