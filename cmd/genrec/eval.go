@@ -23,7 +23,7 @@ const evalExamples = `  genrec eval --labels labels.csv predictions.csv   # scor
 func runEval(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("eval", "(--labels FILE PREDICTIONS.csv | --table FILE) [flags]", evalExamples, stderr)
 	labelsPath := fs.String("labels", "", "labels `FILE`: CSV with header, columns file_id,genre")
-	table := fs.String("table", "", "labelled feature `FILE` (Kaggle GTZAN layout): predict its rows and score them")
+	table := fs.String("table", "", "labelled feature `FILE` (Kaggle GTZAN or FMA-small layout): predict its rows and score them")
 	modelPath := fs.String("model", "", "model `FILE` for --table (default: the shipped model)")
 	prior := fs.String("prior", "train", "target class prior for --table: fma, train, uniform or a CSV `FILE`")
 	reportDir := fs.String("report", "", "write a reliability diagram, a confusion matrix (PNG) and the figures (report.json) into `DIR`")

@@ -76,7 +76,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	prior := fs.String("prior", "fma", "target class prior: fma, train, uniform, or a CSV `FILE` of genre,weight")
 	jobs := fs.Int("jobs", 0, "number of parallel workers (default: all usable cores)")
 	exts := fs.String("ext", audio.Extensions, "comma-separated `extensions` taken from folders (any case)")
-	table := fs.String("table", "", "predict the rows of a feature table `FILE` (Kaggle GTZAN layout) instead of audio")
+	table := fs.String("table", "", "predict the rows of a feature table `FILE` (Kaggle GTZAN or FMA-small layout) instead of audio")
 	recursive := fs.Bool("recursive", false, "take files from sub-folders too, at any depth (symbolic links to folders are not followed)")
 	format := fs.String("format", formatCSV, "output `format`: csv (the challenge CSV), json or jsonl")
 	topK := fs.Int("top-k", 0, "json/jsonl: give the `N` most probable genres only (0: all 16); csv always has 16 columns")
@@ -251,7 +251,7 @@ func tablePredictions(m *model.Model, path string) (*dataset.Table, [][]float64,
 	}
 	X, err := t.Select(m.Features())
 	if err != nil {
-		return nil, nil, fmt.Errorf("table %s: %w", path, err)
+		return nil, nil, fmt.Errorf("table %s (%s layout) does not hold the model's features: %w", path, t.Layout, err)
 	}
 	probs := make([][]float64, len(t.Rows))
 	for i, row := range t.Rows {

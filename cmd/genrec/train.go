@@ -52,7 +52,7 @@ func (s *stringsFlag) Set(v string) error { *s = append(*s, v); return nil }
 func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("train", "(--table FILE | --audio ROOT)... -o MODEL [flags]", trainExamples, stderr)
 	var tables, roots stringsFlag
-	fs.Var(&tables, "table", "labelled feature table `FILE` in the Kaggle GTZAN layout (repeatable)")
+	fs.Var(&tables, "table", "labelled feature table `FILE` in the Kaggle GTZAN or the FMA-small layout (repeatable; all in one layout)")
 	fs.Var(&roots, "audio", "labelled audio folder `ROOT` (repeatable): ROOT/<genre>/... or FMA's ROOT/000/000002.mp3 (see --layout)")
 	out := fs.String("o", "", "write the model to `FILE` (required)")
 	tracks := fs.String("fma-tracks", "", "FMA `tracks.csv`: its genre_top counts become the model's fma target prior (default: the training data's class frequencies), and it labels --audio folders in the fma layout")
@@ -112,10 +112,19 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	var X [][]float64
 	var y []int
 	var sources []string
-	for _, path := range tables {
+	var first *dataset.Table
+	for i, path := range tables {
 		t, err := dataset.ReadTableFile(path)
 		if err != nil {
 			return err
+		}
+		if i == 0 {
+			first = t
+			if *cols == "all" && t.Layout == dataset.FMASmall {
+				names = t.Features
+			}
+		} else if t.Layout != first.Layout {
+			return fmt.Errorf("table %s is in the %s layout, %s in the %s layout: one model is trained on one layout", path, t.Layout, tables[0], first.Layout)
 		}
 		rows, err := t.Select(names)
 		if err != nil {

@@ -35,8 +35,20 @@ func TestReadTable(t *testing.T) {
 				{Filename: "x.wav", Length: 10, Values: []float64{1}},
 			}},
 		},
+		{
+			name: "fma-small layout",
+			in:   "track_id,genre,mfcc_mean_01,tempo\n2,Hip-Hop,-32.5,123.05\n5,,1,2\n",
+			want: &Table{Layout: FMASmall, Features: []string{"mfcc_mean_01", "tempo"}, Rows: []Row{
+				{Filename: "2", Values: []float64{-32.5, 123.05}, Label: "Hip-Hop"},
+				{Filename: "5", Values: []float64{1, 2}},
+			}},
+		},
 		{name: "empty", in: "", wantErr: "empty input"},
 		{name: "bad header", in: "name,length,a\n", wantErr: "line 1"},
+		{name: "neither layout", in: "id,genre,a\n", wantErr: "no known layout"},
+		{name: "fma-small bad value", in: "track_id,genre,a\n2,Rock,x\n", wantErr: "line 2: column 3"},
+		{name: "fma-small empty id", in: "track_id,genre,a\n ,Rock,1\n", wantErr: "line 2: empty track_id"},
+		{name: "fma-small short row", in: "track_id,genre,a,b\n2,Rock,1\n", wantErr: "line 2"},
 		{name: "duplicate feature", in: "filename,length,a,a\n", wantErr: "duplicate feature"},
 		{name: "bad value", in: "filename,length,a,label\nx,1,2,rock\ny,1,zz,rock\n", wantErr: "line 3: column 3"},
 		{name: "NaN value", in: "filename,length,a\nx,1,NaN\n", wantErr: "line 2"},
@@ -113,6 +125,20 @@ func TestWriteTableRoundTrip(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, tab) {
 		t.Fatalf("round trip: got %+v, want %+v", got, tab)
+	}
+	fma := &Table{Layout: FMASmall, Features: []string{"a"}, Rows: []Row{
+		{Filename: "000002", Values: []float64{0.747044981}, Label: "Hip-Hop"},
+		{Filename: "x, y", Values: []float64{-1e-300}},
+	}}
+	buf.Reset()
+	if err := WriteTable(&buf, fma); err != nil {
+		t.Fatal(err)
+	}
+	if want := "track_id,genre,a\n000002,Hip-Hop,0.747044981\n\"x, y\",,-1e-300\n"; buf.String() != want {
+		t.Errorf("fma-small table written as %q, want %q", buf.String(), want)
+	}
+	if got, err := ReadTable(&buf); err != nil || !reflect.DeepEqual(got, fma) {
+		t.Fatalf("fma-small round trip: got %+v, %v; want %+v", got, err, fma)
 	}
 	bad := &Table{Features: []string{"a"}, Rows: []Row{{Filename: "x", Values: []float64{math.Inf(1)}}}}
 	if err := WriteTable(&bytes.Buffer{}, bad); err == nil {
@@ -197,6 +223,23 @@ func TestSharedData(t *testing.T) {
 	for _, r := range tab.Rows {
 		if _, err := genre.Index(r.Label); err != nil {
 			t.Errorf("%s: %v", r.Filename, err)
+		}
+	}
+	for _, c := range []struct {
+		split string
+		rows  int
+	}{{"train.csv", 6397}, {"valid.csv", 800}} {
+		fma, err := ReadTableFile(filepath.Join(dir, "data", "fma-small", c.split))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fma.Layout != FMASmall || len(fma.Rows) != c.rows || len(fma.Features) != 60 {
+			t.Errorf("fma-small/%s: layout %v, %d rows × %d features, want fma-small, %d × 60", c.split, fma.Layout, len(fma.Rows), len(fma.Features), c.rows)
+		}
+		for _, r := range fma.Rows {
+			if _, err := genre.Index(r.Label); err != nil {
+				t.Errorf("fma-small/%s, track %s: %v", c.split, r.Filename, err)
+			}
 		}
 	}
 	f, err := os.Open(filepath.Join(dir, "data", "fma", "tracks.csv"))

@@ -14,6 +14,7 @@ import (
 // same table. Seeds are in testdata/fuzz/FuzzReadTable.
 func FuzzReadTable(f *testing.F) {
 	f.Add("filename,length,a,b,label\nx.wav,10,1.5,-2,blues\ny.wav,20,0,3e-5,\n")
+	f.Add("track_id,genre,a,b\n2,Hip-Hop,1.5,-2\n5,,0,3e-5\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		tab, err := ReadTable(strings.NewReader(in))
 		if err != nil {

@@ -11,11 +11,37 @@ import (
 	"strings"
 )
 
+// Layout names the column layout of a feature table file.
+type Layout int
+
+const (
+	// Kaggle is the layout of the GTZAN table ("features_30_sec.csv"):
+	// "filename,length,<feature columns…>[,label]".
+	Kaggle Layout = iota
+	// FMASmall is the layout of the FMA-small table:
+	// "track_id,genre,<feature columns…>".
+	FMASmall
+)
+
+// String returns the layout's name as the command line spells it: "gtzan"
+// for Kaggle, "fma-small" for FMASmall.
+func (l Layout) String() string {
+	switch l {
+	case Kaggle:
+		return "gtzan"
+	case FMASmall:
+		return "fma-small"
+	}
+	return fmt.Sprintf("Layout(%d)", int(l))
+}
+
 // Row is one record of a feature table: one analysed audio file.
 type Row struct {
-	// Filename is the file the features were computed from.
+	// Filename is the file the features were computed from; in the
+	// FMASmall layout, the track id (the file name without its extension).
 	Filename string
-	// Length is the number of audio samples analysed.
+	// Length is the number of audio samples analysed; 0 in the FMASmall
+	// layout, which does not record it.
 	Length int
 	// Values holds one value per feature, in the order of Table.Features.
 	Values []float64
@@ -25,6 +51,8 @@ type Row struct {
 
 // Table is a feature table: named feature columns and one Row per file.
 type Table struct {
+	// Layout is the file layout the table was read from and is written in.
+	Layout Layout
 	// Features names the feature columns, in file order.
 	Features []string
 	// Rows are the records, in file order.
@@ -35,12 +63,16 @@ const (
 	colFilename = "filename"
 	colLength   = "length"
 	colLabel    = "label"
+	colTrackID  = "track_id"
+	colGenre    = "genre"
 )
 
-// ReadTable reads a feature table in the Kaggle layout:
-// "filename,length,<feature columns…>[,label]". The header is required; the
-// label column is optional and its values may be empty. Every feature value
-// must be a finite number. Errors name the line of the bad record.
+// ReadTable reads a feature table in either layout, recognised by its
+// header: Kaggle, "filename,length,<feature columns…>[,label]", whose label
+// column is optional, or FMASmall, "track_id,genre,<feature columns…>".
+// Labels may be empty. Every feature value must be a finite number. A
+// header in neither layout is an error that names both; errors in records
+// name their line.
 func ReadTable(r io.Reader) (*Table, error) {
 	cr := csv.NewReader(r)
 	header, err := cr.Read()
@@ -54,15 +86,16 @@ func ReadTable(r io.Reader) (*Table, error) {
 		header[i] = strings.TrimSpace(header[i])
 	}
 	header[0] = strings.TrimPrefix(header[0], "\ufeff")
-	if len(header) < 2 || !strings.EqualFold(header[0], colFilename) || !strings.EqualFold(header[1], colLength) {
-		return nil, fmt.Errorf("read table: line 1: header must start with %q,%q, got %q", colFilename, colLength, strings.Join(header, ","))
+	layout, err := layoutOf(header)
+	if err != nil {
+		return nil, fmt.Errorf("read table: line 1: %w", err)
 	}
-	hasLabel := strings.EqualFold(header[len(header)-1], colLabel)
-	end := len(header)
-	if hasLabel {
+	hasLabel := layout == FMASmall || strings.EqualFold(header[len(header)-1], colLabel)
+	start, end := 2, len(header)
+	if layout == Kaggle && hasLabel {
 		end--
 	}
-	t := &Table{Features: append([]string(nil), header[2:end]...)}
+	t := &Table{Layout: layout, Features: append([]string(nil), header[start:end]...)}
 	seen := make(map[string]bool, len(t.Features))
 	for _, f := range t.Features {
 		if f == "" {
@@ -83,13 +116,61 @@ func ReadTable(r io.Reader) (*Table, error) {
 			return nil, fmt.Errorf("read table: %w", err)
 		}
 		line, _ := cr.FieldPos(0)
-		row, err := parseRow(rec, len(t.Features), hasLabel)
+		var row Row
+		if layout == FMASmall {
+			row, err = parseFMARow(rec)
+		} else {
+			row, err = parseRow(rec, len(t.Features), hasLabel)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read table: line %d: %w", line, err)
 		}
 		t.Rows = append(t.Rows, row)
 	}
 	return t, nil
+}
+
+// layoutOf recognises a table's layout from its header (fields trimmed).
+func layoutOf(header []string) (Layout, error) {
+	if len(header) >= 2 {
+		switch {
+		case strings.EqualFold(header[0], colFilename) && strings.EqualFold(header[1], colLength):
+			return Kaggle, nil
+		case strings.EqualFold(header[0], colTrackID) && strings.EqualFold(header[1], colGenre):
+			return FMASmall, nil
+		}
+	}
+	head := strings.Join(header, ",")
+	if len(head) > 80 {
+		head = head[:80] + "…"
+	}
+	return 0, fmt.Errorf("header %q is in no known layout: want %q (gtzan, Kaggle) or %q (fma-small)",
+		head, colFilename+","+colLength+",<features>[,"+colLabel+"]", colTrackID+","+colGenre+",<features>")
+}
+
+// parseFMARow converts one CSV record of the FMASmall layout into a Row.
+func parseFMARow(rec []string) (Row, error) {
+	row := Row{Filename: strings.TrimSpace(rec[0]), Label: strings.TrimSpace(rec[1])}
+	if row.Filename == "" {
+		return row, errors.New("empty track_id")
+	}
+	var err error
+	row.Values, err = parseValues(rec[2:], 3)
+	return row, err
+}
+
+// parseValues parses feature values; first is the 1-based column of
+// fields[0], for error messages.
+func parseValues(fields []string, first int) ([]float64, error) {
+	vals := make([]float64, len(fields))
+	for j, f := range fields {
+		v, err := strconv.ParseFloat(strings.TrimSpace(f), 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("column %d: value %q is not a finite number", first+j, f)
+		}
+		vals[j] = v
+	}
+	return vals, nil
 }
 
 // parseRow converts one CSV record (already checked for field count by
@@ -105,14 +186,8 @@ func parseRow(rec []string, nFeatures int, hasLabel bool) (Row, error) {
 		return row, fmt.Errorf("length %q is not a non-negative integer", rec[1])
 	}
 	row.Length = n
-	row.Values = make([]float64, nFeatures)
-	for j := 0; j < nFeatures; j++ {
-		s := strings.TrimSpace(rec[2+j])
-		v, err := strconv.ParseFloat(s, 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-			return row, fmt.Errorf("column %d: value %q is not a finite number", 3+j, rec[2+j])
-		}
-		row.Values[j] = v
+	if row.Values, err = parseValues(rec[2:2+nFeatures], 3); err != nil {
+		return row, err
 	}
 	if hasLabel {
 		row.Label = strings.TrimSpace(rec[len(rec)-1])
@@ -170,15 +245,24 @@ func (t *Table) Select(names []string) ([][]float64, error) {
 	return out, nil
 }
 
-// WriteTable writes t in the layout ReadTable reads, always with a label
-// column. Floats are formatted with strconv 'g' and precision -1, so they
-// read back bit for bit.
+// WriteTable writes t in its layout, as ReadTable reads it: Kaggle always
+// with a label column, FMASmall with the genre as its second column. Floats
+// are formatted with strconv 'g' and precision -1, so they read back bit
+// for bit.
 func WriteTable(w io.Writer, t *Table) error {
 	cw := csv.NewWriter(w)
 	header := make([]string, 0, len(t.Features)+3)
-	header = append(header, colFilename, colLength)
-	header = append(header, t.Features...)
-	header = append(header, colLabel)
+	switch t.Layout {
+	case Kaggle:
+		header = append(header, colFilename, colLength)
+		header = append(header, t.Features...)
+		header = append(header, colLabel)
+	case FMASmall:
+		header = append(header, colTrackID, colGenre)
+		header = append(header, t.Features...)
+	default:
+		return fmt.Errorf("write table: unknown layout %v", t.Layout)
+	}
 	if err := cw.Write(header); err != nil {
 		return fmt.Errorf("write table: %w", err)
 	}
@@ -187,15 +271,18 @@ func WriteTable(w io.Writer, t *Table) error {
 		if len(row.Values) != len(t.Features) {
 			return fmt.Errorf("write table: row %d (%s) has %d values, table has %d features", i, row.Filename, len(row.Values), len(t.Features))
 		}
-		rec[0] = row.Filename
-		rec[1] = strconv.Itoa(row.Length)
 		for j, v := range row.Values {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
 				return fmt.Errorf("write table: row %d (%s): feature %s is not finite", i, row.Filename, t.Features[j])
 			}
 			rec[2+j] = strconv.FormatFloat(v, 'g', -1, 64)
 		}
-		rec[len(rec)-1] = row.Label
+		if t.Layout == FMASmall {
+			rec[0], rec[1] = row.Filename, row.Label
+		} else {
+			rec[0], rec[1] = row.Filename, strconv.Itoa(row.Length)
+			rec[len(rec)-1] = row.Label
+		}
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("write table: %w", err)
 		}
