@@ -154,3 +154,54 @@ func TestPredictTableMatchesEval(t *testing.T) {
 		}
 	}
 }
+
+// TestTablesInBothLayouts trains on the FMA-small table and scores its
+// valid split with predict --table and eval --table; tables of the two
+// layouts cannot be mixed in one training, and a GTZAN model cannot read an
+// FMA-small table.
+func TestTablesInBothLayouts(t *testing.T) {
+	shared := sharedDir(t)
+	fma := filepath.Join(shared, "data", "fma-small")
+	sharedtest.Path(t, "data", "fma-small", "train.csv")
+	model := filepath.Join(t.TempDir(), "fma.json")
+	code, _, stderr := genrec(t, "train", "--table", filepath.Join(fma, "train.csv"), "-o", model)
+	if code != exitOK {
+		t.Fatalf("train on fma-small: exit %d:\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "on 60 features") || !strings.Contains(stderr, "8 of 16 classes") {
+		t.Errorf("train on fma-small: %s", stderr)
+	}
+	valid := filepath.Join(fma, "valid.csv")
+	code, stdout, stderr := genrec(t, "predict", "--table", valid, "--model", model, "--prior", "uniform")
+	if code != exitOK {
+		t.Fatalf("predict --table fma-small: exit %d:\n%s", code, stderr)
+	}
+	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 801 || rows[1][0] != "148" {
+		t.Errorf("predict --table fma-small: %d lines, first id %q; want header + 800 rows from track 148", len(rows), rows[1][0])
+	}
+	code, stdout, stderr = genrec(t, "eval", "--table", valid, "--model", model, "--prior", "uniform")
+	if code != exitOK || !strings.Contains(stdout, "over 8 classes") {
+		t.Fatalf("eval --table fma-small: exit %d:\n%s\n%s", code, stdout, stderr)
+	}
+	code, _, stderr = genrec(t, "train", "--table", filepath.Join(fma, "train.csv"),
+		"--table", filepath.Join(shared, "data", "gtzan", "train.csv"), "-o", model)
+	if code != exitFailure || !strings.Contains(stderr, "one model is trained on one layout") {
+		t.Errorf("mixed layouts: exit %d, stderr %q", code, stderr)
+	}
+	code, _, stderr = genrec(t, "eval", "--table", valid, "--prior", "train")
+	if code != exitFailure || !strings.Contains(stderr, "fma-small layout") {
+		t.Errorf("shipped GTZAN model on an fma-small table: exit %d, stderr %q", code, stderr)
+	}
+	bad := filepath.Join(t.TempDir(), "bad.csv")
+	if err := os.WriteFile(bad, []byte("id,genre,a\n1,Rock,2\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr = genrec(t, "predict", "--table", bad)
+	if code != exitFailure || !strings.Contains(stderr, "no known layout") {
+		t.Errorf("table in neither layout: exit %d, stderr %q", code, stderr)
+	}
+}
