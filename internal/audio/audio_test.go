@@ -261,7 +261,7 @@ func TestWAVInt16Exact(t *testing.T) {
 	}
 	for i, v := range out {
 		want := (float64(l[i])/32768 + float64(r[i])/32768) * math.Sqrt2 / 2 // FFmpeg: (L+R)/√2
-		if math.Abs(float64(v)-want) > 2e-7 { // float32 rounding of the matrix sum
+		if math.Abs(float64(v)-want) > 2e-7 {                                // float32 rounding of the matrix sum
 			t.Fatalf("stereo sample %d = %v, want %v", i, v, want)
 		}
 	}

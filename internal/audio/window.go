@@ -77,8 +77,8 @@ func planWindow(w Window, want int, dur float64, rate int) (plan, bool) {
 		return plan{}, false
 	}
 	start := (total - want) / 2
-	unit := int64(rate / gcd(rate, params.SampleRate))     // source samples per aligned step
-	outUnit := unit * params.SampleRate / int64(rate)      // output samples per aligned step
+	unit := int64(rate / gcd(rate, params.SampleRate))           // source samples per aligned step
+	outUnit := unit * params.SampleRate / int64(rate)            // output samples per aligned step
 	pre := int64(start) - int64(windowPreroll*params.SampleRate) // output sample to start from
 	steps := max(pre, 0) / outUnit
 	return plan{start: start, srcFrom: steps * unit, drop: start - int(steps*outUnit)}, true
