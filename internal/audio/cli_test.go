@@ -138,3 +138,37 @@ func TestMatchesCLI(t *testing.T) {
 		})
 	}
 }
+
+// TestOtherFormatsNamedMP3 checks that formats are probed by content: a
+// WAV, an MP4/AAC and an Ogg Opus file named .mp3 are decoded as such,
+// exactly as the CLI decodes them.
+func TestOtherFormatsNamedMP3(t *testing.T) {
+	for _, tc := range []struct {
+		format string
+		opts   []string
+	}{
+		{"wav", []string{"-f", "wav"}},
+		{"mov,mp4,m4a,3gp,3g2,mj2", []string{"-c:a", "aac", "-f", "mp4"}},
+		{"ogg", []string{"-c:a", "libopus", "-f", "ogg"}},
+	} {
+		t.Run(tc.format, func(t *testing.T) {
+			p := encodedFixture(t, "named-"+tc.opts[len(tc.opts)-1]+".mp3", 44100, 2, "ffmpeg", tc.opts...)
+			out, st, err := load(p, 0, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.format != tc.format {
+				t.Errorf("format %q, want %q", st.format, tc.format)
+			}
+			want := cliDecode(t, p)
+			if len(out) != len(want) {
+				t.Fatalf("%d samples, the CLI gives %d", len(out), len(want))
+			}
+			for i := range out {
+				if out[i] != want[i] {
+					t.Fatalf("sample %d = %v, the CLI gives %v", i, out[i], want[i])
+				}
+			}
+		})
+	}
+}

@@ -84,7 +84,7 @@ int genrec_open(genrec_dec *d, const char *name) {
 	if (rc < 0) {
 		// avformat_open_input has freed the context (not our AVIOContext).
 		d->fmt = NULL;
-		set_err(d, "open", rc);
+		set_err(d, "no format FFmpeg reads", rc);
 		if (rc == AVERROR_INVALIDDATA || rc == AVERROR_DEMUXER_NOT_FOUND || rc == AVERROR_EOF ||
 		    rc == AVERROR_PATCHWELCOME || rc == AVERROR(EPERM) || rc == AVERROR(EINVAL) ||
 		    rc == AVERROR(ENOSYS))
