@@ -166,13 +166,11 @@ func decodeFile(path string, want int, w Window, buf []float32) (Clip, stats, er
 		drop = p.drop
 		c.Start = float64(p.start) / params.SampleRate
 	}
-	if want > 0 && cap(buf) < want+minRoom {
-		buf = make([]float32, 0, want+minRoom)
+	if n := initialCap(want, c.Duration); cap(buf) < n {
+		buf = make([]float32, 0, n)
 	}
 	out, err := cd.run(buf[:0], want, drop)
-	st.sourceFrames = int(cd.c.frames_in)
-	st.bytesRead = int64(cd.c.bytes_read)
-	st.reinits = int(cd.c.reinits)
+	st.sourceFrames, st.bytesRead, st.reinits = cd.counters()
 	c.Samples = out
 	return c, st, err
 }
@@ -186,4 +184,19 @@ func finite(x []float32) {
 			x[i] = 0
 		}
 	}
+}
+
+// minRoom is the least free space, in samples, offered to the C decoder
+// per call; it asks for more when a frame needs it.
+const minRoom = 16 << 10
+
+// initialCap is the capacity to give a new output buffer: want samples
+// plus room for one frame, or less when the container says the file is
+// shorter (a file of unknown length starts small and grows).
+func initialCap(want int, dur float64) int {
+	n := want
+	if est := int(min(dur, 1e6)*params.SampleRate) + 1024; dur > 0 && (want <= 0 || est < want) {
+		n = est
+	}
+	return max(n, 0) + minRoom
 }

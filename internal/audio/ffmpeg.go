@@ -18,10 +18,6 @@ import (
 )
 
 const (
-	// minRoom is the least free space, in samples, offered to the C
-	// decoder per call; it asks for more when a frame needs it.
-	minRoom = 16 << 10
-
 	// maxRoom bounds the room one conversion may ask for: no frame of a
 	// supported rate comes close (8 kHz → 22,050 Hz of a 65,535-sample
 	// FLAC block is about 181,000 samples).
@@ -94,8 +90,11 @@ func (d *cDecoder) seek(pos int64) bool {
 	return C.genrec_seek(d.c, C.int64_t(pos)) == 0
 }
 
-// firstPos is the source sample at which conversion started.
-func (d *cDecoder) firstPos() int64 { return int64(d.c.first_pos) }
+// counters reports the source frames converted, the bytes read and the
+// resamplers rebuilt so far.
+func (d *cDecoder) counters() (frames int, bytes int64, reinits int) {
+	return int(d.c.frames_in), int64(d.c.bytes_read), int(d.c.reinits)
+}
 
 // run appends converted samples to out until it holds want samples more
 // than drop (want <= 0: until the end of the stream), after discarding
