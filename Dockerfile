@@ -3,7 +3,7 @@
 #   docker build -t genrec:dev --build-arg VERSION=$(git describe --tags --always) .
 #   docker run --rm -v "$PWD/music:/music:ro" genrec:dev predict --format jsonl /music
 #
-# The build stage compiles genrec with cgo against the C decoders; the
+# The build stage compiles genrec with cgo against FFmpeg's libraries; the
 # runtime stage holds the binary (the shipped model is embedded in it) and
 # the shared libraries only. Nothing is downloaded at run time.
 
@@ -12,7 +12,7 @@ ARG DEBIAN=bookworm
 
 FROM golang:${GO_VERSION}-${DEBIAN} AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends pkg-config libmpg123-dev libsoxr-dev libflac-dev libvorbis-dev \
+ && apt-get install -y --no-install-recommends pkg-config libavformat-dev libavcodec-dev libswresample-dev libavutil-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Modules first, so that a source change does not download them again.
@@ -27,7 +27,7 @@ RUN CGO_ENABLED=1 go build -trimpath \
 
 FROM debian:${DEBIAN}-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmpg123-0 libsoxr0 libflac12 libvorbisfile3 \
+ && apt-get install -y --no-install-recommends libavformat59 libavcodec59 libswresample4 libavutil57 \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin genrec
 COPY --from=build /out/genrec /usr/local/bin/genrec

@@ -203,7 +203,7 @@ func TestTagDryRunChangesNothing(t *testing.T) {
 	if !strings.Contains(skipped["d unsync.mp3"], "cannot read its tags") {
 		t.Errorf("unsynchronised tag: %q", skipped["d unsync.mp3"])
 	}
-	// FLAC is decoded (libFLAC) and gets a plan like the mp3 files.
+	// FLAC is decoded (FFmpeg) and gets a plan like the mp3 files.
 	if planned["e.flac"] == "" {
 		t.Errorf("FLAC file: no plan:\n%s", stdout)
 	}

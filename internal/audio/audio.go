@@ -1,19 +1,17 @@
 package audio
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 
 	"github.com/genrec/genrec/internal/params"
 )
 
-// ErrUnsupported reports that a file is not in an audio format this package
-// recognises: not a WAV, FLAC or Ogg Vorbis file and no MPEG audio frame
-// in it (or a known container this package does not decode, such as MP4).
-// It is returned wrapped; test for it with errors.Is.
+// ErrUnsupported reports that a file is not audio FFmpeg can decode: a
+// format its libavformat does not recognise, a container without an audio
+// stream, or an audio stream without a decoder (or of an absurd rate or
+// channel count). It is returned wrapped; test for it with errors.Is.
 var ErrUnsupported = errors.New("unsupported audio format")
 
 // ErrNoAudio reports that a file was recognised as audio but decoding it
@@ -21,303 +19,184 @@ var ErrUnsupported = errors.New("unsupported audio format")
 // errors.Is.
 var ErrNoAudio = errors.New("no audio samples")
 
-// stats describes what one call to load did; tests use it to check that
-// decoding stops early.
-type stats struct {
-	format       string // "wav", "mpeg", "flac", "ogg-flac" or "vorbis"
-	sourceRate   int    // sample rate of the decoded file
-	channels     int    // channel count of the decoded file
-	sourceFrames int    // sample frames decoded from the file
-	budget       int    // source frames the budget allowed (<= 0: no limit)
-	bytesRead    int64  // bytes the MPEG, FLAC or Vorbis decoder read from the file
+// Clip is the audio Decode returns and where it came from.
+type Clip struct {
+	// Samples is the mono signal at params.SampleRate.
+	Samples []float32
+	// Channels and SourceRate describe the decoded stream as opened.
+	Channels   int
+	SourceRate int
+	// Duration is the length of the whole file in seconds, as the
+	// container states or estimates it (0 when unknown).
+	Duration float64
+	// Start is where Samples begin in the file, in seconds (0 for First).
+	Start float64
 }
 
-// Load decodes the file at path, mixes it to mono (mean of channels), resamples it to
-// params.SampleRate and returns at most maxSamples samples (maxSamples <= 0: no limit), float32 in [-1,1).
+// stats describes what one decode did; tests use it to check that
+// decoding stops early and seeks.
+type stats struct {
+	format       string // libavformat's demuxer name, e.g. "mp3", "wav"
+	sourceRate   int    // sample rate of the decoded stream
+	channels     int    // its channel count
+	sourceFrames int    // sample frames given to the resampler
+	bytesRead    int64  // bytes read from the file
+	seeked       bool   // a Middle window was reached by seeking
+	reinits      int    // resamplers rebuilt after a mid-stream format change
+}
+
+// Load decodes the file at path, mixes it to mono, resamples it to
+// params.SampleRate and returns at most maxSamples samples from its start
+// (maxSamples <= 0: the whole file). It is Decode with the First window
+// and a limit in samples.
 //
-// Integer sources (WAV, FLAC) always give values in [-1,1); float WAV data
-// and decoded MPEG and Vorbis audio are passed on unclipped, exactly as
-// librosa does, so rare overshoots slightly beyond ±1 are possible.
-//
-// The format is recognised from the content: RIFF/WAVE is read in pure Go,
-// FLAC (native, behind an ID3v2 tag, or in Ogg) by libFLAC, Ogg Vorbis by
-// libvorbisfile, anything else is decoded as MPEG audio by libmpg123. A
-// file in none of these formats gives an error wrapping ErrUnsupported; a recognised file without
-// any samples gives an error wrapping ErrNoAudio. A truncated or partly
-// corrupt file yields the samples decoded before the damage. Every other
-// failure is returned as "decode <path>: <cause>".
+// The result is exactly what `ffmpeg -i path -f f32le -ac 1 -ar 22050`
+// writes (or its first maxSamples samples): FFmpeg decodes the file and
+// one libswresample context with default options converts it, so stereo
+// becomes (L+R)/√2 and float sources are not clipped. The format is
+// recognised from the content (and, as in FFmpeg, the name as a hint). A
+// file FFmpeg cannot read gives an error wrapping ErrUnsupported; a file
+// recognised as audio without any samples one wrapping ErrNoAudio. A
+// truncated or partly corrupt file yields the samples decoded before and
+// around the damage. Every error reads "decode <path>: <cause>".
 func Load(path string, maxSamples int) ([]float32, error) {
 	out, _, err := load(path, maxSamples, nil)
 	return out, err
 }
 
-// Decoder decodes files exactly as Load does but keeps its sample buffers
-// (the mono mix at the source rate, the resampled signal and the read
-// buffer) from call to call, so that decoding clip after clip of similar
-// length allocates nothing once they have grown. Its zero value is ready
-// to use. A Decoder must not be used by two goroutines at once.
-type Decoder struct {
-	mono []float32 // the mono mix at the source rate
-	out  []float32 // the resampled signal
-	read []float32 // one read of interleaved samples from a C decoder
+// Decode decodes the part of the file at path that opt chooses, as Load
+// does, and says where it came from. With opt.Window == Middle and a file
+// longer than params.MiddleMinSeconds, it seeks to the window's start
+// instead of decoding everything before it.
+func Decode(path string, opt Options) (Clip, error) {
+	c, _, err := decode(path, opt.samples(), opt.Window, nil)
+	return c, err
 }
 
-// Load is the package's Load with d's buffers: the samples it returns are
-// only valid until the next call of Load on d, which overwrites them.
+// Decoder decodes files exactly as Load and Decode do but keeps its
+// sample buffer from call to call, so that decoding clip after clip of
+// similar length allocates no sample memory once it has grown (FFmpeg's
+// own objects are made and freed in C for every file). Its zero value is
+// ready to use. A Decoder must not be used by two goroutines at once.
+type Decoder struct {
+	out []float32 // the converted signal
+}
+
+// Load is the package's Load with d's buffer: the samples it returns are
+// only valid until the next call on d, which overwrites them.
 func (d *Decoder) Load(path string, maxSamples int) ([]float32, error) {
 	out, _, err := load(path, maxSamples, d)
 	return out, err
 }
 
-// monoBuf returns an empty slice with room for at least n mono samples:
-// d's buffer when d is not nil (grown if needed), else a new one.
-func (d *Decoder) monoBuf(n int) []float32 {
-	if d == nil {
-		if n == 0 {
-			return nil
-		}
-		return make([]float32, 0, n)
-	}
-	if cap(d.mono) < n {
-		d.mono = make([]float32, 0, n)
-	}
-	return d.mono[:0]
-}
-
-// readBuf returns a slice of n samples for reading from a C decoder: d's
-// buffer when d is not nil (grown if needed), else a new one.
-func (d *Decoder) readBuf(n int) []float32 {
-	if d == nil {
-		return make([]float32, n)
-	}
-	if cap(d.read) < n {
-		d.read = make([]float32, n)
-	}
-	return d.read[:n]
+// Decode is the package's Decode with d's buffer: the samples it returns
+// are only valid until the next call on d, which overwrites them.
+func (d *Decoder) Decode(path string, opt Options) (Clip, error) {
+	c, _, err := decode(path, opt.samples(), opt.Window, d)
+	return c, err
 }
 
 // load is Load plus a report of what was decoded; d, when not nil,
-// provides the buffers.
-func load(path string, maxSamples int, d *Decoder) (out []float32, st stats, err error) {
+// provides the buffer.
+func load(path string, maxSamples int, d *Decoder) ([]float32, stats, error) {
+	c, st, err := decode(path, max(maxSamples, 0), First, d)
+	return c.Samples, st, err
+}
+
+// decode returns want samples (0: all) of the window w of the file at
+// path, in d's buffer when d is not nil.
+func decode(path string, want int, w Window, d *Decoder) (c Clip, st stats, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			out = nil
+			c = Clip{}
 			err = fmt.Errorf("decode %s: internal error: %v", path, r)
 		}
 	}()
-	if maxSamples < 0 {
-		maxSamples = 0
+	var buf []float32
+	if d != nil {
+		buf = d.out[:0]
 	}
-	mono, st, err := decodeFile(path, maxSamples, d)
-	if d != nil && cap(mono) > cap(d.mono) {
-		d.mono = mono[:0] // the mix outgrew the buffer: keep the larger one
+	c, st, err = decodeFile(path, want, w, buf)
+	if d != nil && cap(c.Samples) > cap(d.out) {
+		d.out = c.Samples[:0] // the signal outgrew the buffer: keep the larger one
+	}
+	if err == nil && len(c.Samples) == 0 {
+		err = ErrNoAudio
 	}
 	if err != nil {
-		return nil, st, fmt.Errorf("decode %s: %w", path, err)
+		return Clip{}, st, fmt.Errorf("decode %s: %w", path, err)
 	}
-	if len(mono) == 0 {
-		return nil, st, fmt.Errorf("decode %s: %w", path, ErrNoAudio)
+	if want > 0 && len(c.Samples) > want {
+		c.Samples = c.Samples[:want:want]
 	}
-	out = mono
-	if st.sourceRate != params.SampleRate {
-		var dst []float32
-		if d != nil {
-			dst = d.out
-		}
-		out, err = resample(dst, mono, st.sourceRate, params.SampleRate)
-		if d != nil && cap(out) > cap(d.out) {
-			d.out = out[:0]
-		}
-		if err != nil {
-			return nil, st, fmt.Errorf("decode %s: %w", path, err)
-		}
-	}
-	if maxSamples > 0 && len(out) > maxSamples {
-		out = out[:maxSamples:maxSamples]
-	}
-	if len(out) == 0 {
-		return nil, st, fmt.Errorf("decode %s: %w", path, ErrNoAudio)
-	}
-	return out, st, nil
+	finite(c.Samples)
+	return c, st, nil
 }
 
-// decodeFile opens path, sniffs its format and returns its mono samples at
-// the file's own rate, limited by the budget derived from maxSamples.
-func decodeFile(path string, maxSamples int, d *Decoder) ([]float32, stats, error) {
+// decodeFile opens path and converts the window of want samples into buf.
+func decodeFile(path string, want int, w Window, buf []float32) (Clip, stats, error) {
 	var st stats
 	fi, err := os.Stat(path)
 	if err != nil {
-		return nil, st, err
+		return Clip{}, st, err
 	}
 	if !fi.Mode().IsRegular() {
 		// Directories cannot be read and FIFOs or devices could block forever.
-		return nil, st, fmt.Errorf("not a regular file (%v)", fi.Mode().Type())
+		return Clip{}, st, fmt.Errorf("not a regular file (%v)", fi.Mode().Type())
 	}
 	if fi.Size() == 0 {
-		return nil, st, fmt.Errorf("empty file: %w", ErrUnsupported)
+		return Clip{}, st, fmt.Errorf("empty file: %w", ErrUnsupported)
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, st, err
+		return Clip{}, st, err
 	}
 	defer f.Close()
+	cd, err := openC(f, path)
+	if err != nil {
+		return Clip{}, st, err
+	}
+	defer cd.close()
+	c := Clip{Channels: cd.channels(), SourceRate: cd.rate(), Duration: cd.duration()}
+	st.format, st.sourceRate, st.channels = cd.formatName(), c.SourceRate, c.Channels
 
-	var head [sniffLen]byte
-	n, err := io.ReadFull(f, head[:])
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) {
-		return nil, st, err
+	drop := 0
+	if p, ok := planWindow(w, want, c.Duration, c.SourceRate); ok {
+		st.seeked = cd.seek(p.srcFrom)
+		drop = p.drop
+		c.Start = float64(p.start) / params.SampleRate
 	}
-	kind := sniff(head[:n])
-	if kind == "" && id3FLAC(f, head[:n]) {
-		kind = "flac"
+	if n := initialCap(want, c.Duration); cap(buf) < n {
+		buf = make([]float32, 0, n)
 	}
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return nil, st, err
-	}
-	switch kind {
-	case "":
-		return decodeMPEG(f, maxSamples, d)
-	case "wav":
-		return decodeWAV(f, maxSamples, d)
-	case "flac":
-		return decodeFLAC(f, maxSamples, false, d)
-	case "ogg-flac":
-		return decodeFLAC(f, maxSamples, true, d)
-	case "vorbis":
-		return decodeVorbis(f, maxSamples, d)
-	}
-	return nil, st, fmt.Errorf("%s file: %w", kind, ErrUnsupported)
+	out, err := cd.run(buf[:0], want, drop)
+	st.sourceFrames, st.bytesRead, st.reinits = cd.counters()
+	c.Samples = out
+	return c, st, err
 }
 
-// sniffLen is how many leading bytes sniff looks at: enough for an Ogg
-// page header with a full segment table and the start of its first packet.
-const sniffLen = 27 + 255 + 16
-
-// sniff names the container format recognised from the first bytes of a
-// file: "wav" for RIFF/WAVE, "flac" for native FLAC, "vorbis" or
-// "ogg-flac" for an Ogg stream whose first packet is a Vorbis or FLAC
-// header, the name of a known format that this package cannot decode, or
-// "" to let the MPEG decoder try.
-func sniff(h []byte) string {
-	switch {
-	case len(h) >= 12 && string(h[0:4]) == "RIFF" && string(h[8:12]) == "WAVE":
-		return "wav"
-	case len(h) >= 4 && string(h[0:4]) == "RIFF":
-		return "non-WAVE RIFF"
-	case len(h) >= 4 && (string(h[0:4]) == "RF64" || string(h[0:4]) == "BW64"):
-		return "RF64"
-	case len(h) >= 4 && string(h[0:4]) == "RIFX":
-		return "big-endian RIFX"
-	case len(h) >= 4 && string(h[0:4]) == "fLaC":
-		return "flac"
-	case len(h) >= 4 && string(h[0:4]) == "OggS":
-		return sniffOgg(h)
-	case len(h) >= 4 && string(h[0:4]) == "FORM":
-		return "AIFF/IFF"
-	case len(h) >= 8 && string(h[4:8]) == "ftyp":
-		return "MP4/M4A"
-	case len(h) >= 4 && bytes.Equal(h[0:4], []byte{0x1a, 0x45, 0xdf, 0xa3}):
-		return "Matroska/WebM"
-	}
-	return ""
-}
-
-// sniffOgg names the codec of an Ogg stream from the first packet of its
-// first page (the codec's identification header).
-func sniffOgg(h []byte) string {
-	if len(h) < 27 {
-		return "Ogg"
-	}
-	start := 27 + int(h[26]) // page header, then the segment table
-	if start > len(h) {
-		return "Ogg"
-	}
-	p := h[start:]
-	switch {
-	case bytes.HasPrefix(p, []byte("\x01vorbis")):
-		return "vorbis"
-	case bytes.HasPrefix(p, []byte("\x7fFLAC")):
-		return "ogg-flac"
-	case bytes.HasPrefix(p, []byte("OpusHead")):
-		return "Ogg Opus"
-	case bytes.HasPrefix(p, []byte("Speex   ")):
-		return "Ogg Speex"
-	}
-	return "Ogg"
-}
-
-// id3FLAC reports whether the file whose first bytes are h starts with an
-// ID3v2 tag followed by a native FLAC stream, as some taggers write them.
-func id3FLAC(f *os.File, h []byte) bool {
-	if len(h) < 10 || string(h[0:3]) != "ID3" {
-		return false
-	}
-	size := int64(0)
-	for _, b := range h[6:10] {
-		if b&0x80 != 0 {
-			return false // not a syncsafe size
-		}
-		size = size<<7 | int64(b)
-	}
-	off := 10 + size
-	if h[5]&0x10 != 0 { // footer present
-		off += 10
-	}
-	var magic [4]byte
-	if _, err := f.ReadAt(magic[:], off); err != nil {
-		return false
-	}
-	return string(magic[:]) == "fLaC"
-}
-
-// sourceBudget is the number of source frames at rate that must be decoded
-// to produce maxSamples output samples at params.SampleRate, including a
-// margin that covers the resampling filter's look-ahead. It returns 0 (no
-// limit) when maxSamples is 0.
-func sourceBudget(maxSamples, rate int) int {
-	if maxSamples <= 0 || rate <= 0 {
-		return 0
-	}
-	if rate == params.SampleRate {
-		return maxSamples
-	}
-	need := (int64(maxSamples)*int64(rate) + params.SampleRate - 1) / params.SampleRate
-	// SOXR_HQ's filter reaches a few hundred input samples ahead; 50 ms of
-	// source plus 1024 frames leaves a wide safety margin for any ratio.
-	margin := int64(rate)/20 + 1024
-	return int(need + margin)
-}
-
-// mixer accumulates interleaved multichannel float32 frames into a mono
-// signal, computing the mean of the channels the way numpy does
-// (sum in float32 channel by channel, then divide by the count).
-type mixer struct {
-	channels int
-	mono     []float32
-}
-
-// addInterleaved mixes whole frames of interleaved samples and returns the
-// number of frames added.
-func (m *mixer) addInterleaved(x []float32) int {
-	c := m.channels
-	frames := len(x) / c
-	switch c {
-	case 1:
-		m.mono = append(m.mono, x[:frames]...)
-	case 2:
-		for i := 0; i < frames; i++ {
-			m.mono = append(m.mono, (x[2*i]+x[2*i+1])/2)
-		}
-	default:
-		n := float32(c)
-		for i := 0; i < frames; i++ {
-			fr := x[i*c : i*c+c]
-			s := fr[0]
-			for _, v := range fr[1:] {
-				s += v
-			}
-			m.mono = append(m.mono, s/n)
+// finite replaces NaN and infinite samples, which only float sources with
+// absurd values produce (the CLI would pass them on), by 0: the analysis
+// must never see them.
+func finite(x []float32) {
+	for i, v := range x {
+		if v-v != 0 {
+			x[i] = 0
 		}
 	}
-	return frames
+}
+
+// minRoom is the least free space, in samples, offered to the C decoder
+// per call; it asks for more when a frame needs it.
+const minRoom = 16 << 10
+
+// initialCap is the capacity to give a new output buffer: want samples
+// plus room for one frame, or less when the container says the file is
+// shorter (a file of unknown length starts small and grows).
+func initialCap(want int, dur float64) int {
+	n := want
+	if est := int(min(dur, 1e6)*params.SampleRate) + 1024; dur > 0 && (want <= 0 || est < want) {
+		n = est
+	}
+	return max(n, 0) + minRoom
 }

@@ -66,8 +66,8 @@ func TestMP3Tone(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st.format != "mpeg" || st.sourceRate != tc.rate || st.channels != tc.channels {
-				t.Errorf("decoded as %s %d Hz %d ch, want mpeg %d Hz %d ch", st.format, st.sourceRate, st.channels, tc.rate, tc.channels)
+			if st.format != "mp3" || st.sourceRate != tc.rate || st.channels != tc.channels {
+				t.Errorf("decoded as %s %d Hz %d ch, want mp3 %d Hz %d ch", st.format, st.sourceRate, st.channels, tc.rate, tc.channels)
 			}
 			dur := 10.0
 			if tc.name != "mpeg1-44k-stereo-cbr128" {
@@ -81,8 +81,10 @@ func TestMP3Tone(t *testing.T) {
 			mid := out[len(out)/8 : len(out)*7/8]
 			a := goertzelAmp(mid, tc.freq, params.SampleRate)
 			total := rms(mid) * math.Sqrt2
-			if a < 0.45 || a > 0.55 {
-				t.Errorf("amplitude at %.0f Hz = %.3f, want ≈0.5", tc.freq, a)
+			// FFmpeg mixes equal channels c to c·√2 (no normalisation).
+			amp := 0.5 * math.Sqrt(float64(tc.channels))
+			if a < 0.9*amp || a > 1.1*amp {
+				t.Errorf("amplitude at %.0f Hz = %.3f, want ≈%.3f", tc.freq, a, amp)
 			}
 			if frac := (a * a) / (total * total); frac < 0.95 {
 				t.Errorf("only %.1f%% of the energy at %.0f Hz", 100*frac, tc.freq)
@@ -191,13 +193,22 @@ func TestWAVFormats(t *testing.T) {
 				t.Fatalf("got %d samples, want %d", len(out), frames)
 			}
 			c := tc.spec.channels
+			var cli []float32
+			if c > 2 {
+				// libswresample's downmix of c channels: compare with the CLI.
+				cli = cliDecode(t, p)
+			}
 			for i := 0; i < frames; i++ {
 				var want float64
-				for k := 0; k < c; k++ {
-					want += x[i*c+k]
+				switch c {
+				case 1:
+					want = x[i]
+				case 2:
+					want = (x[2*i] + x[2*i+1]) * math.Sqrt2 / 2 // FFmpeg: (L+R)/√2
+				default:
+					want = float64(cli[i])
 				}
-				want /= float64(c)
-				if d := math.Abs(float64(out[i]) - want); d > tc.tol {
+				if d := math.Abs(float64(out[i]) - want); d > tc.tol+1e-7 {
 					t.Fatalf("sample %d = %v, want %v (diff %g > %g)", i, out[i], want, d, tc.tol)
 				}
 			}
@@ -207,7 +218,7 @@ func TestWAVFormats(t *testing.T) {
 
 // TestWAVInt16Exact checks that int16 WAV samples come out as exactly
 // float32(v)/32768 (libsndfile's scaling), with every int16 value, and
-// that stereo is mixed as (l+r)/2 in float32.
+// that stereo is mixed as FFmpeg mixes it for float output: (l+r)/√2.
 func TestWAVInt16Exact(t *testing.T) {
 	le := binary.LittleEndian
 	var mono []byte
@@ -249,7 +260,8 @@ func TestWAVInt16Exact(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, v := range out {
-		if want := (float32(l[i])/32768 + float32(r[i])/32768) / 2; v != want {
+		want := (float64(l[i])/32768 + float64(r[i])/32768) * math.Sqrt2 / 2 // FFmpeg: (L+R)/√2
+		if math.Abs(float64(v)-want) > 2e-7 {                                // float32 rounding of the matrix sum
 			t.Fatalf("stereo sample %d = %v, want %v", i, v, want)
 		}
 	}
@@ -271,8 +283,7 @@ func TestWAVNamedMP3(t *testing.T) {
 	}
 }
 
-// TestWAVResampledLength checks librosa's output length ceil(n·22050/rate)
-// for WAVs at other rates.
+// TestWAVResampledLength checks the output length for WAVs at other rates.
 func TestWAVResampledLength(t *testing.T) {
 	for _, tc := range []struct{ rate, frames int }{
 		{44100, 44101}, {48000, 48000}, {8000, 12345}, {11025, 1000}, {96000, 96001},
@@ -285,16 +296,21 @@ func TestWAVResampledLength(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := (tc.frames*22050 + tc.rate - 1) / tc.rate
-		if len(out) != want {
-			t.Errorf("%d Hz, %d frames: got %d samples, want %d", tc.rate, tc.frames, len(out), want)
+		// libswresample's flushed length: within one sample of n·22050/rate
+		// (TestMatchesCLI checks it exactly against the CLI).
+		want := float64(tc.frames) * 22050 / float64(tc.rate)
+		if math.Abs(float64(len(out))-want) > 1 {
+			t.Errorf("%d Hz, %d frames: got %d samples, want %.1f", tc.rate, tc.frames, len(out), want)
 		}
 	}
 }
 
-// TestResampleFilter checks soxr's anti-aliasing at 48 kHz → 22,050 Hz: a
-// 15 kHz tone (which would alias to 7,050 Hz) must vanish and a 5 kHz tone
-// must pass almost unchanged.
+// TestResampleFilter checks libswresample's anti-aliasing (its default
+// filter, as the CLI uses it) at 48 kHz → 22,050 Hz: a 15 kHz tone (which
+// would alias to 7,050 Hz) must vanish and tones up to 9 kHz must pass
+// almost unchanged. Its transition band is wider than soxr's HQ filter
+// (librosa's): measured -1.3 dB at 10 kHz, -10 dB at 11 kHz, -36 dB at
+// 12 kHz, -70 dB at 12.5 kHz.
 func TestResampleFilter(t *testing.T) {
 	cases := []struct {
 		freq   float64
@@ -305,7 +321,8 @@ func TestResampleFilter(t *testing.T) {
 		{15000, math.Inf(-1), -60, 7050},
 		{5000, -0.5, 0.5, 0},
 		{9000, -0.5, 0.5, 0},
-		{11500, math.Inf(-1), -60, 10550},
+		{11000, -12, -8, 0},
+		{12500, math.Inf(-1), -60, 9550},
 	}
 	for _, tc := range cases {
 		p := filepath.Join(t.TempDir(), "f.wav")
@@ -368,7 +385,7 @@ func TestBudget(t *testing.T) {
 			if st.sourceFrames < need {
 				t.Errorf("decoded only %d source frames, %d needed", st.sourceFrames, need)
 			}
-			if st.format == "mpeg" {
+			if st.format == "mp3" {
 				fi, err := os.Stat(p)
 				if err != nil {
 					t.Fatal(err)
@@ -591,28 +608,15 @@ func BenchmarkLoadMP3(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/clip")
 }
 
-// BenchmarkDecodeOnly measures the libmpg123 decoding and mono mixing of the
-// same clip, without resampling.
-func BenchmarkDecodeOnly(b *testing.B) {
+// BenchmarkDecoderLoadMP3 is BenchmarkLoadMP3 with one reused Decoder, as
+// the pipeline's workers decode.
+func BenchmarkDecoderLoadMP3(b *testing.B) {
 	p := mp3Clip30(b)
+	var d Decoder
+	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if _, _, err := decodeFile(p, params.MaxSamples, nil); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/clip")
-}
-
-// BenchmarkResampleOnly measures soxr on 30 s of 44.1 kHz mono.
-func BenchmarkResampleOnly(b *testing.B) {
-	x := make([]float32, 30*44100)
-	for i := range x {
-		x[i] = float32(math.Sin(float64(i) * 0.05))
-	}
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		if _, err := resample(nil, x, 44100, 22050); err != nil {
+		if _, err := d.Load(p, params.MaxSamples); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -58,8 +58,8 @@ func TestWAVRateBounds(t *testing.T) {
 		rate int
 		ok   bool
 	}{
-		{1, false}, {999, false}, {minWAVRate, true}, {8000, true},
-		{maxWAVRate, true}, {maxWAVRate + 1, false}, {10_000_000, false},
+		{1, false}, {999, false}, {minRate, true}, {8000, true},
+		{maxRate, true}, {maxRate + 1, false}, {10_000_000, false},
 	} {
 		p := filepath.Join(t.TempDir(), "a.wav")
 		x := tone(440, 8000, 1, 1, 0.5)

@@ -1,58 +1,58 @@
 // Package audio turns an audio file into the signal genrec analyses: mono
 // float32 samples at params.SampleRate (22,050 Hz).
 //
-// Load (or a Decoder's Load) is the single entry point. It recognises the format from the file's
-// content, never from its name:
+// Load, Decode (or a Decoder's Load and Decode) are the entry points. They
+// decode with FFmpeg's libraries through cgo, the way Essentia's
+// AudioLoader drives them: libavformat opens the file through a custom
+// AVIOContext over its descriptor (never another file or URL: nested opens
+// by playlists or references are refused) and probes its format from the
+// content, with the name only as a hint; the best audio stream is decoded
+// by libavcodec (avcodec_send_packet / avcodec_receive_frame), and one
+// libswresample context converts it to mono float32 at 22,050 Hz. Whatever
+// FFmpeg reads is analysed: MPEG audio of every layer, WAV, AIFF, FLAC, Ogg
+// Vorbis and Opus, AAC and ALAC in MP4, WMA, and the audio of video files.
 //
-//   - RIFF/WAVE files are read by a small pure-Go reader that handles integer
-//     PCM of 8, 16, 24 and 32 bits, IEEE float of 32 and 64 bits, any number
-//     of channels and WAVE_FORMAT_EXTENSIBLE headers. Integers are scaled the
-//     way libsndfile (and therefore Python's soundfile and librosa) scales
-//     them, e.g. an int16 v becomes float32(v)/32768, so a 22,050 Hz GTZAN
-//     clip comes out bit-identical to librosa.load.
-//   - FLAC files ("fLaC", also behind an ID3v2 tag) and FLAC in Ogg are
-//     decoded by libFLAC's stream decoder (through cgo); integers of b bits
-//     are scaled by 2^-(b-1), as libsndfile scales them. Frames that fail
-//     their CRC come out as silence, and after other damage decoding
-//     resumes at the next frame.
-//   - Ogg streams whose first packet is a Vorbis header are decoded by
-//     libvorbisfile (through cgo) as a stream from the start of the file,
-//     never seeking to its end; gaps in the data are skipped. Other Ogg
-//     codecs (Opus, Speex) are reported as ErrUnsupported.
-//   - Everything else is handed to libmpg123 (through cgo), which decodes
-//     MPEG-1, MPEG-2 and MPEG-2.5 audio of layers I, II and III at any rate,
-//     skips ID3v1, ID3v2 and APE tags, and applies the LAME/Xing gapless
-//     information. Files in which it finds no MPEG frame are reported as
-//     ErrUnsupported.
+// The samples are exactly those of the CLI command
 //
-// Channels are mixed to mono by their mean before resampling. When the source
-// rate differs from params.SampleRate the mono signal is resampled with
-// libsoxr at its "high quality" (SOXR_HQ) setting, the same resampler and
-// quality librosa uses by default; the output length is
-// ceil(n·22050/rate), as in librosa.resample. When the source is already at
-// 22,050 Hz the samples are passed through untouched.
+//	ffmpeg -i FILE -f f32le -acodec pcm_f32le -ac 1 -ar 22050 pipe:1
 //
-// Decoding is budgeted: with a positive maxSamples only as much input is
-// decoded as is needed to produce that many output samples, plus a short
-// margin for the resampling filter, so a ten-minute file costs about as much
-// as a thirty-second one.
+// whose filter graph inserts one aresample (one SwrContext with default
+// options) for the same conversion: integer PCM of b bits becomes
+// v/2^(b-1) (so a 16-bit 22,050 Hz mono WAV such as a GTZAN clip gives
+// v/32768, as librosa does), stereo is mixed as (L+R)/√2 (libswresample
+// does not normalise its matrix for float output), float sources are not
+// clipped, a stream of unspecified channel order gets the default layout
+// of its channel count, the mp3 encoder delay and padding that libavformat
+// reads from LAME/Xing headers (and Opus and MP4 pre-skip and edit lists)
+// are dropped, and the resampler is flushed at the end. When the format,
+// rate or layout changes mid-stream the resampler is rebuilt, dropping the
+// old one's buffered tail, as the CLI does when it rebuilds its filters.
 //
-// Load keeps no shared state besides the libraries' one-time
-// initialisation; every call uses its own decoder and resampler, so it may
-// be called from many goroutines at once. A Decoder does what Load does
-// but reuses its sample buffers from call to call (about 8 MB for a 30-s
-// 44.1 kHz clip), for workers that decode one file after another.
+// Decoding is budgeted: with a limit only as many packets are read and
+// decoded as are needed to produce that many output samples, so a
+// ten-minute file costs about as much as a thirty-second one. Probing
+// reads at most 5 MB and 5 s of the stream. Decoding errors in a packet
+// skip that packet, as the CLI does; damage the demuxer cannot get past
+// ends the stream, keeping what was decoded before it.
 //
-// In a file whose format changes mid-way (a glued MPEG stream, a chained
-// Ogg stream), only the first part is decoded.
+// The Middle window (Options) analyses the middle of a file longer than
+// params.MiddleMinSeconds: the demuxer seeks (avformat_seek_file) a little
+// before the window, samples before its exact start are discarded by their
+// timestamps, and exactly the requested number is returned.
 //
-// Build and run requirements: the cgo pkg-config packages "libmpg123",
-// "soxr", "flac" and "vorbisfile" (Debian: libmpg123-dev, libsoxr-dev,
-// libflac-dev and libvorbis-dev to build; libmpg123-0, libsoxr0, libflac12
-// and libvorbisfile3 at run time).
+// Every call opens its own FFmpeg objects and frees them before it
+// returns, so Load and Decode may be called from many goroutines at once;
+// FFmpeg's logging is silenced once (errors are returned instead). A
+// Decoder reuses its sample buffer from call to call, for workers that
+// decode one file after another.
+//
+// Build and run requirements: the cgo pkg-config packages libavformat,
+// libavcodec, libswresample and libavutil of FFmpeg 5.1 or later (Debian:
+// libavformat-dev, libavcodec-dev, libswresample-dev, libavutil-dev to
+// build; conda-forge: ffmpeg and pkg-config).
 package audio
 
 // Extensions lists, comma-separated, the file extensions of the formats
-// Load decodes; commands take these from folders by default. (Load itself
-// detects the format by content, not by name.)
-const Extensions = "mp3,wav,flac,ogg"
+// commands take from folders by default. (Load itself detects the format
+// by content, not by name.)
+const Extensions = "mp3,mp2,wav,flac,ogg,oga,opus,m4a,mp4,aac,aif,aiff,wma,wv,ape,mka"

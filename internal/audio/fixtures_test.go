@@ -27,6 +27,13 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// WAVE format tags of the fmt chunk.
+const (
+	wavFormatPCM        = 1
+	wavFormatIEEEFloat  = 3
+	wavFormatExtensible = 0xFFFE
+)
+
 // wavSpec describes a WAV file to synthesise.
 type wavSpec struct {
 	rate       int

@@ -78,16 +78,16 @@ func TestFLACVorbisTone(t *testing.T) {
 		}, "flac", 8000, 2, 440, 0.1, 2e-2},
 		{"ogg-flac-44k-stereo", func(tb testing.TB) string {
 			return flacFixture(tb, "t44k.oga", 440, 44100, 2, 16, secs, true)
-		}, "ogg-flac", 44100, 2, 440, 0.1, 1e-3},
+		}, "ogg", 44100, 2, 440, 0.1, 1e-3},
 		{"vorbis-44k-stereo", func(tb testing.TB) string {
 			return vorbisFixture(tb, "t44k.ogg", 440, 44100, 2, secs)
-		}, "vorbis", 44100, 2, 440, 5, 1e-2},
+		}, "ogg", 44100, 2, 440, 5, 1e-2},
 		{"vorbis-22k-mono", func(tb testing.TB) string {
 			return vorbisFixture(tb, "t22k.ogg", 440, 22050, 1, secs)
-		}, "vorbis", 22050, 1, 440, 5, 1e-2},
+		}, "ogg", 22050, 1, 440, 5, 1e-2},
 		{"vorbis-48k-stereo", func(tb testing.TB) string {
 			return vorbisFixture(tb, "t48k.ogg", 1000, 48000, 2, secs)
-		}, "vorbis", 48000, 2, 1000, 5, 1e-2},
+		}, "ogg", 48000, 2, 1000, 5, 1e-2},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -105,8 +105,10 @@ func TestFLACVorbisTone(t *testing.T) {
 			}
 			mid := out[len(out)/8 : len(out)*7/8]
 			a := goertzelAmp(mid, tc.freq, params.SampleRate)
-			if a < 0.45 || a > 0.55 {
-				t.Errorf("amplitude at %.0f Hz = %.3f, want ≈0.5", tc.freq, a)
+			// FFmpeg mixes equal channels c to c·√2 (no normalisation).
+			amp := 0.5 * math.Sqrt(float64(tc.ch))
+			if a < 0.9*amp || a > 1.1*amp {
+				t.Errorf("amplitude at %.0f Hz = %.3f, want ≈%.3f", tc.freq, a, amp)
 			}
 			total := rms(mid) * math.Sqrt2
 			if frac := (a * a) / (total * total); frac < 0.95 {
@@ -178,15 +180,19 @@ func TestFLACVorbisBudget(t *testing.T) {
 			if len(out) != params.SampleRate {
 				t.Fatalf("got %d samples, want %d", len(out), params.SampleRate)
 			}
-			if st.sourceFrames < tc.rate || st.sourceFrames > st.budget {
-				t.Errorf("decoded %d source frames; need %d, budget %d", st.sourceFrames, tc.rate, st.budget)
+			// One frame (at most 4,608 FLAC or 2,048 Vorbis samples) beyond need.
+			if st.sourceFrames < tc.rate || st.sourceFrames > tc.rate+8192 {
+				t.Errorf("decoded %d source frames; need %d", st.sourceFrames, tc.rate)
 			}
 			fi, err := os.Stat(p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			// 1 of 60 s plus read-ahead: far under a tenth of the file.
-			if st.bytesRead > fi.Size()/10 {
+			// 1 of 60 s plus read-ahead: a tenth of the file, plus what
+			// libavformat reads besides: the Ogg demuxer looks for the
+			// last page (up to 64 kB from the end) for the duration, and
+			// each read fills the 32-kB AVIOContext buffer.
+			if st.bytesRead > fi.Size()/10+128<<10 {
 				t.Errorf("read %d of %d bytes for 1 of 60 s", st.bytesRead, fi.Size())
 			}
 			full, err := Load(p, 0)
@@ -313,34 +319,17 @@ func TestFLACVorbisCorrupt(t *testing.T) {
 	}
 }
 
-// TestSniffOgg checks the recognition of Ogg codecs and of FLAC behind an
-// ID3v2 tag, by content only.
-func TestSniffOgg(t *testing.T) {
+// TestOggHeadersAndID3FLAC checks Ogg streams that hold only a header
+// page and FLAC behind an ID3v2 tag, by content only.
+func TestOggHeadersAndID3FLAC(t *testing.T) {
 	page := func(packet string) []byte {
 		h := []byte("OggS\x00\x02")
 		h = append(h, make([]byte, 20)...) // granule, serial, sequence, CRC
 		h = append(h, 1, byte(len(packet)))
 		return append(h, packet...)
 	}
-	for _, tc := range []struct {
-		data []byte
-		want string
-	}{
-		{page("\x01vorbis\x00\x00\x00\x00\x02\x44\xac"), "vorbis"},
-		{page("\x7fFLAC\x01\x00\x00\x01fLaC"), "ogg-flac"},
-		{page("OpusHead\x01\x02"), "Ogg Opus"},
-		{page("Speex   1.2"), "Ogg Speex"},
-		{page("\x80theora"), "Ogg"},
-		{[]byte("OggS"), "Ogg"},
-		{[]byte("fLaC\x00\x00\x00\x22"), "flac"},
-	} {
-		if got := sniff(tc.data); got != tc.want {
-			t.Errorf("sniff(%q) = %q, want %q", tc.data, got, tc.want)
-		}
-	}
-
-	// Opus and garbage Ogg are ErrUnsupported; a Vorbis header page alone
-	// is recognised but yields no audio.
+	// A lone Opus or Vorbis header page is ErrUnsupported or yields no
+	// audio.
 	for name, data := range map[string][]byte{
 		"opus.ogg":   page("OpusHead\x01\x02\x00\x0f\x80\xbb\x00\x00\x00\x00\x00"),
 		"vorbis.ogg": page("\x01vorbis\x00\x00\x00\x00\x02\x44\xac\x00\x00"),

@@ -37,8 +37,8 @@ func rssKB(t *testing.T) int {
 
 // TestLeakDecode decodes one tiny mp3 10,000 times (and a WAV, a FLAC and
 // an Ogg Vorbis file 1,000 times each) and compares the resident set size
-// and goroutine count after a warm-up with those at the end: C buffers of
-// libmpg123, libFLAC, libvorbisfile and libsoxr that were not freed, or
+// and goroutine count after a warm-up with those at the end: FFmpeg's
+// demuxer, codec, frame, packet, AVIOContext or SwrContext not freed, or
 // goroutines left behind, would show as growth. It takes about a
 // minute, so it runs only with GENREC_LEAKCHECK=1 (make leakcheck).
 func TestLeakDecode(t *testing.T) {

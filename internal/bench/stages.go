@@ -34,8 +34,8 @@ type Stage struct {
 // stFeatures and stModel are named by features.Stage.
 const (
 	stLoad     = "load (decode + mix + resample)"
-	stDecode   = "decode + mix (libmpg123)"
-	stResample = "resample to 22,050 Hz (libsoxr)"
+	stDecode   = "decode + mix (FFmpeg)"
+	stResample = "resample to 22,050 Hz (libswresample)"
 	stFeatures = "features (Extractor.Extract, all 57 columns)"
 	stModel    = "model"
 )

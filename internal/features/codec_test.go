@@ -124,11 +124,13 @@ func extract(t *testing.T, ext *features.Extractor, path string) []float64 {
 }
 
 // encode turns a WAV clip into a 44.1 kHz stereo mp3 at kbps, as FMA's
-// clips are. The mono signal is copied to both channels at unit gain
-// (ffmpeg's default upmix would lower it by 3 dB).
+// clips are. The mono signal is copied to both channels at -3 dB (1/√2),
+// the gain that audio.Load's downmix, FFmpeg's (L+R)/√2, undoes: the
+// decoded mono is then the original at unit gain and the test measures
+// the codec's drift alone, not the mixing convention.
 func encode(t *testing.T, wav, mp3 string, kbps int) {
 	t.Helper()
-	cmd := fmt.Sprintf("ffmpeg -loglevel error -i %q -af pan=stereo\\|c0=c0\\|c1=c0,aresample=44100:resampler=soxr:precision=28:cheby=1 -f wav - | lame --quiet -b %d - %q", wav, kbps, mp3)
+	cmd := fmt.Sprintf("ffmpeg -loglevel error -i %q -af pan=stereo\\|c0=0.7071067811865476*c0\\|c1=0.7071067811865476*c0,aresample=44100:resampler=soxr:precision=28:cheby=1 -f wav - | lame --quiet -b %d - %q", wav, kbps, mp3)
 	if out, err := exec.Command("bash", "-c", "set -o pipefail; "+cmd).CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", cmd, err, out)
 	}

@@ -47,6 +47,11 @@ const (
 	// MaxSamples is AnalysisSeconds expressed in samples at SampleRate.
 	MaxSamples = AnalysisSeconds * SampleRate
 
+	// MiddleMinSeconds is the length, in seconds, above which a file asked
+	// for its middle (audio.Middle) is analysed from its middle; shorter
+	// files are always analysed from their start.
+	MiddleMinSeconds = 60
+
 	// MinSeconds is the shortest audio, in seconds, that genrec analyses;
 	// shorter files get the model's prior.
 	MinSeconds = 0.5
