@@ -88,10 +88,11 @@ func BenchmarkChroma(b *testing.B) {
 	x := benchClip(b)
 	e := prepared(b, x)
 	frames := e.stft.Frames(len(x))
+	fma := make([]float64, len(FMASmallColumns))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := e.chromagram(frames); err != nil {
+		if err := e.chromaSets(nil, fma, frames); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -151,15 +151,15 @@ func TestSpectralShapeKnown(t *testing.T) {
 // allocates nothing and accounts for every stage.
 func TestExtractTimings(t *testing.T) {
 	x := noise(5*params.SampleRate, 5, 0.3)
-	plain, err := NewExtractor().Extract(nil, x)
-	if err != nil {
+	plain, plainF := make([]float64, len(Columns)), make([]float64, len(FMASmallColumns))
+	if err := NewExtractor().ExtractSets(plain, plainF, x); err != nil {
 		t.Fatal(err)
 	}
 	e := NewExtractor()
 	var tm Timings
 	e.Timings = &tm
-	timed, err := e.Extract(nil, x)
-	if err != nil {
+	timed, timedF := make([]float64, len(Columns)), make([]float64, len(FMASmallColumns))
+	if err := e.ExtractSets(timed, timedF, x); err != nil {
 		t.Fatal(err)
 	}
 	for i := range plain {
@@ -167,14 +167,18 @@ func TestExtractTimings(t *testing.T) {
 			t.Errorf("%s: %g timed, %g untimed", Columns[i], timed[i], plain[i])
 		}
 	}
-	dst := make([]float64, len(Columns))
+	for i := range plainF {
+		if plainF[i] != timedF[i] {
+			t.Errorf("%s: %g timed, %g untimed", FMASmallColumns[i], timedF[i], plainF[i])
+		}
+	}
 	allocs := testing.AllocsPerRun(2, func() {
-		if _, err := e.Extract(dst, x); err != nil {
+		if err := e.ExtractSets(timed, timedF, x); err != nil {
 			t.Fatal(err)
 		}
 	})
 	if allocs != 0 {
-		t.Errorf("timed Extract allocates %g times per call", allocs)
+		t.Errorf("timed ExtractSets allocates %g times per call", allocs)
 	}
 	if tm.Clips != 4 { // one call, and AllocsPerRun's warm-up and two runs
 		t.Errorf("Clips = %d, want 4", tm.Clips)
@@ -297,7 +301,7 @@ func TestTimeDomainMatchesFrames(t *testing.T) {
 			}
 		}
 		frames := e.stft.Frames(m)
-		e.allocate(frames, m)
+		e.allocate(frames, m, false)
 		e.timeDomain(x, frames)
 		buf := make([]float64, params.NFFT)
 		for f := 0; f < frames; f++ {
