@@ -70,13 +70,28 @@ func PowerToDB(dst, src []float64, ref, amin, topDB float64) []float64 {
 	if dst == nil {
 		dst = make([]float64, len(src))
 	}
+	top := PowerToDBUnclipped(dst, src, ref, amin)
+	if topDB > 0 {
+		ClipBelow(dst, top-topDB)
+	}
+	return dst
+}
+
+// PowerToDBUnclipped is PowerToDB without the top_db clipping: it writes
+// 10·log10(max(amin, x)) − 10·log10(max(amin, ref)) of every value of src
+// into dst (at least as long as src; may be src) and returns the largest
+// result (−Inf for none). Callers that convert a spectrogram in parts take
+// the maximum over the parts and clip each with ClipBelow(part, max − topDB):
+// the values are those of PowerToDB on the whole.
+func PowerToDBUnclipped(dst, src []float64, ref, amin float64) (top float64) {
 	// 10·log10(v) as (10/ln 10)·ln(v): one logarithm without the
 	// splitting of v that math.Log10 does first (the two differ by about
 	// one unit in the last place). A comparison clamps v to amin as
 	// math.Max would, NaN included, for the positive amin of dB scales.
 	const dB = 10 / math.Ln10
 	off := dB * math.Log(math.Max(amin, ref))
-	top := math.Inf(-1)
+	top = math.Inf(-1)
+	dst = dst[:len(src)]
 	for i, v := range src {
 		if v < amin {
 			v = amin
@@ -87,13 +102,17 @@ func PowerToDB(dst, src []float64, ref, amin, topDB float64) []float64 {
 			top = db
 		}
 	}
-	if topDB > 0 {
-		floor := top - topDB
-		for i, v := range dst {
-			if v < floor {
-				dst[i] = floor
-			}
+	return top
+}
+
+// ClipBelow raises every value of x below floor to floor and reports
+// whether it changed any.
+func ClipBelow(x []float64, floor float64) (changed bool) {
+	for i, v := range x {
+		if v < floor {
+			x[i] = floor
+			changed = true
 		}
 	}
-	return dst
+	return changed
 }

@@ -153,6 +153,46 @@ func (s *STFT) ComputeFrame(dst []complex128, x []float32, t int) []complex128 {
 	return s.rfft.Coefficients(dst, f)
 }
 
+// Interior reports whether frame t of a signal of m samples lies wholly
+// inside the signal, so that it does not depend on how the signal is
+// padded: t·hop ≥ n/2 and t·hop + n/2 ≤ m. Only the first ⌈n/(2·hop)⌉
+// frames and the last few are not interior.
+func (s *STFT) Interior(t, m int) bool {
+	start := t*s.hop - s.n/2
+	return start >= 0 && start+s.n <= m
+}
+
+// FrameZero is Frame with the signal extended by zeros instead of by
+// reflection (numpy's "constant" padding, librosa 0.10's default).
+func (s *STFT) FrameZero(dst []float64, x []float32, t int) []float64 {
+	start := t*s.hop - s.n/2
+	dst = dst[:s.n]
+	for i := range dst {
+		j := start + i
+		if j >= 0 && j < len(x) {
+			dst[i] = float64(x[j])
+		} else {
+			dst[i] = 0
+		}
+	}
+	return dst
+}
+
+// ComputeFrameZero is ComputeFrame with the signal extended by zeros
+// instead of by reflection: frame t of librosa 0.10's default centred STFT
+// (pad_mode "constant"). Interior frames (see Interior) are the same as
+// ComputeFrame's, bit for bit. x must hold at least one sample.
+func (s *STFT) ComputeFrameZero(dst []complex128, x []float32, t int) []complex128 {
+	if s.Interior(t, len(x)) {
+		return s.ComputeFrame(dst, x, t)
+	}
+	f := s.FrameZero(s.frame, x, t)
+	for i, w := range s.window {
+		f[i] *= w
+	}
+	return s.rfft.Coefficients(dst, f)
+}
+
 // Magnitude writes |z| of every value of spec into dst (same length; nil
 // allocates) and returns it.
 func Magnitude(dst []float64, spec []complex128) []float64 {

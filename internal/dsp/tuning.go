@@ -205,6 +205,23 @@ func (t *Tuner) Result() float64 {
 	return t.edges[best]
 }
 
+// ResultWith returns the tuning estimated from the frames added to t and
+// to other since their last Reset, as if they had all been added to one
+// Tuner (the estimate does not depend on the order of the frames). It lets
+// two analyses that share most frames track the shared ones once. other
+// must have the parameters of t; neither is changed.
+func (t *Tuner) ResultWith(other *Tuner) float64 {
+	if other == nil || len(other.pitch) == 0 {
+		return t.Result()
+	}
+	n := len(t.pitch)
+	t.pitch = append(t.pitch, other.pitch...)
+	t.mag = append(t.mag, other.mag...)
+	r := t.Result()
+	t.pitch, t.mag = t.pitch[:n], t.mag[:n]
+	return r
+}
+
 // deviation returns the signed distance, in [−0.5, 0.5) scale bins, of
 // frequency f from the nearest pitch of the A440 scale, rounded through
 // float32 like librosa's computation.

@@ -88,10 +88,11 @@ func BenchmarkChroma(b *testing.B) {
 	x := benchClip(b)
 	e := prepared(b, x)
 	frames := e.stft.Frames(len(x))
+	fma := make([]float64, len(FMASmallColumns))
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		if err := e.chromagram(frames); err != nil {
+		if err := e.chromaSets(nil, fma, frames); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -159,6 +160,52 @@ func benchmarkExtract(b *testing.B, plain bool) {
 		if _, err := e.Extract(dst, x); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkExtractSets times ExtractSets on a 30-s clip for each set alone
+// and for both in one call.
+func BenchmarkExtractSets(b *testing.B) {
+	x := benchClip(b)
+	for _, tc := range setsCases {
+		b.Run(tc.name, func(b *testing.B) {
+			e := NewExtractor()
+			g, f, err := extractSets(e, tc.gtzan, tc.fma, x)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if err := e.ExtractSets(g, f, x); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkContrast times the spectral contrast of every frame of a clip
+// and its means.
+func BenchmarkContrast(b *testing.B) {
+	x := benchClip(b)
+	e := prepared(b, x)
+	frames, bins := e.stft.Frames(len(x)), params.NBins
+	nb := len(e.contrast.bands)
+	mag := make([]float32, frames*bins)
+	for t := 0; t < frames; t++ {
+		for k, v := range e.power32[t*bins : (t+1)*bins] {
+			mag[t*bins+k] = float32(math.Sqrt(float64(v)))
+		}
+	}
+	means := make([]float64, nb)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for t := 0; t < frames; t++ {
+			e.contrast.frame(e.peak[t*nb:(t+1)*nb], e.valley[t*nb:(t+1)*nb], mag[t*bins:(t+1)*bins])
+		}
+		contrastMeans(means, e.peak[:frames*nb], e.valley[:frames*nb], nb)
 	}
 }
 

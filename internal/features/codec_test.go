@@ -1,3 +1,8 @@
+// internal/audio decodes through cgo (libmpg123, libsoxr, …): without cgo,
+// as when cross-vetting for another GOARCH, it does not build.
+
+//go:build cgo
+
 package features_test
 
 import (

@@ -5,6 +5,11 @@
 // global tempo and 20 MFCCs, each summarised by its mean and population
 // variance over the whole clip.
 //
+// It also computes the 60 columns of the FMA-small table (FMASmallColumns:
+// MFCC means and variances, per-bin chroma means, tempo and spectral
+// contrast, librosa 0.10 defaults with zero-padded frames), alone or beside
+// the GTZAN set from the same STFT (Extractor.ExtractSets; see Set).
+//
 // The recipe is the one documented with the table
 // (shared/data/README.md) and stated numerically in internal/params; the
 // building blocks live in internal/dsp. An Extractor owns all scratch

@@ -75,6 +75,27 @@ type Extractor struct {
 	tempoEst *TempoEstimator
 	onset    []float64 // onset strength envelope
 
+	// The two sets' frames differ only at the edges (see ExtractSets):
+	// frames t < head and t ≥ tailStart reach into the padding. Interior
+	// frames feed tuner; the edge frames of the main pass (reflect-padded
+	// when the GTZAN set is computed, else zero-padded) feed tunerEdge, and
+	// the zero-padded edge frames computed in addition when both sets are
+	// requested feed tunerZero.
+	head, tailStart      int
+	tunerEdge, tunerZero *dsp.Tuner
+	chromaTuning         float64 // the tuning e.chroma is set to (NaN: none yet)
+
+	// FMA-small only: the spectral contrast's peaks and valleys (frames ×
+	// bands) and, when both sets are computed, the zero-padded edge frames'
+	// float32 power and mel spectra (edge rows, see edgeRow).
+	contrast    *contrastScratch
+	peak        []float64
+	valley      []float64
+	edgePower32 []float32
+	edgeMel     []float64
+	zspec       []complex128 // one zero-padded STFT frame
+	zmag32      []float32    // its float32 magnitude
+
 	// One frame of scratch.
 	frame []float64
 	power []float64
@@ -132,6 +153,20 @@ func newExtractor() (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("tuner: %w", err)
 	}
+	tunerEdge, err := dsp.NewTuner(sr, params.NFFT, params.TuningFMin, params.TuningFMax,
+		params.TuningThreshold, params.TuningResolution, params.NChroma)
+	if err != nil {
+		return nil, fmt.Errorf("tuner: %w", err)
+	}
+	tunerZero, err := dsp.NewTuner(sr, params.NFFT, params.TuningFMin, params.TuningFMax,
+		params.TuningThreshold, params.TuningResolution, params.NChroma)
+	if err != nil {
+		return nil, fmt.Errorf("tuner: %w", err)
+	}
+	contrast, err := newContrast()
+	if err != nil {
+		return nil, err
+	}
 	tempoEst, err := NewTempoEstimator(params.SampleRate, params.Hop)
 	if err != nil {
 		return nil, fmt.Errorf("tempo estimator: %w", err)
@@ -142,25 +177,31 @@ func newExtractor() (*Extractor, error) {
 		freqSq[k], ones[k] = f*f, 1
 	}
 	e := &Extractor{
-		tempoEst: tempoEst,
-		stft:     st,
-		mel:      mel,
-		chroma:   chroma,
-		dct:      dct,
-		tuner:    tuner,
-		freqs:    freqs,
-		freqSq:   freqSq,
-		ones:     ones,
-		median:   dsp.NewMedianScratch(params.NBins, params.HPSSKernel),
-		specRing: make([]complex128, ringFrames*params.NBins),
-		magRing:  make([]float32, ringFrames*params.NBins),
-		percRing: make([]float32, ringFrames*params.NBins),
-		harm32:   make([]float32, hpssChunk*params.NBins),
-		masked:   make([]complex128, params.NBins),
-		olaH:     make([]float64, olaRing),
-		frame:    make([]float64, params.NFFT),
-		power:    make([]float64, params.NBins),
-		mag:      make([]float64, params.NBins),
+		tempoEst:     tempoEst,
+		stft:         st,
+		mel:          mel,
+		chroma:       chroma,
+		dct:          dct,
+		tuner:        tuner,
+		tunerEdge:    tunerEdge,
+		tunerZero:    tunerZero,
+		chromaTuning: math.NaN(),
+		contrast:     contrast,
+		zspec:        make([]complex128, params.NBins),
+		zmag32:       make([]float32, params.NBins),
+		freqs:        freqs,
+		freqSq:       freqSq,
+		ones:         ones,
+		median:       dsp.NewMedianScratch(params.NBins, params.HPSSKernel),
+		specRing:     make([]complex128, ringFrames*params.NBins),
+		magRing:      make([]float32, ringFrames*params.NBins),
+		percRing:     make([]float32, ringFrames*params.NBins),
+		harm32:       make([]float32, hpssChunk*params.NBins),
+		masked:       make([]complex128, params.NBins),
+		olaH:         make([]float64, olaRing),
+		frame:        make([]float64, params.NFFT),
+		power:        make([]float64, params.NBins),
+		mag:          make([]float64, params.NBins),
 	}
 	if params.HPSSMargin != 1 {
 		e.olaP = make([]float64, olaRing)
@@ -180,33 +221,67 @@ func grow[T any](s []T, n int) []T {
 	return s[:n]
 }
 
-// Extract computes the 57 columns of samples (mono, params.SampleRate,
-// float32 in [-1, 1)) into dst (len(Columns); nil allocates) and returns it.
+// Extract computes the 57 GTZAN columns (Columns) of samples (mono,
+// params.SampleRate, float32 in [-1, 1)) into dst (len(Columns); nil
+// allocates) and returns it: ExtractSets(dst, nil, samples).
 // The whole of samples is analysed; callers cut clips to
 // params.MaxSamples themselves if they want to. It fails for inputs shorter
 // than MinSamples or containing NaN or infinite values.
 func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error) {
-	e.startTiming()
 	if dst == nil {
 		dst = make([]float64, len(Columns))
-	} else if len(dst) != len(Columns) {
-		return nil, fmt.Errorf("features: destination has %d values, want %d", len(dst), len(Columns))
+	}
+	if err := e.ExtractSets(dst, nil, samples); err != nil {
+		return nil, err
+	}
+	return dst, nil
+}
+
+// ExtractSets computes, in one pass over samples (as for Extract), the
+// GTZAN columns (Columns) into gtzan and the FMA-small columns
+// (FMASmallColumns) into fma; a nil slice skips its set, and at least one
+// must be given, of its set's length.
+//
+// The sets share the framing but not the padding (GTZAN reflects the
+// signal at its ends, FMA-small pads it with zeros), so only the few edge
+// frames that reach into the padding differ: they are transformed twice,
+// every other frame once, and each frame's mel spectrum, float32 power and
+// magnitude, tuning peaks and contrast serve both sets. Each set then gets
+// its own tuning (estimated from all its frames), dB scale (clipped below
+// its own maximum), MFCC statistics, chroma, onset envelope and tempo; the
+// values are those of computing each set alone, bit for bit. Without the
+// GTZAN set the separation, spectral shape and time-domain work are
+// skipped. PlainOnly applies to the GTZAN set only.
+func (e *Extractor) ExtractSets(gtzan, fma []float64, samples []float32) error {
+	e.startTiming()
+	doG, doF := gtzan != nil, fma != nil
+	switch {
+	case !doG && !doF:
+		return fmt.Errorf("features: no feature set requested")
+	case doG && len(gtzan) != len(Columns):
+		return fmt.Errorf("features: destination has %d values, want %d", len(gtzan), len(Columns))
+	case doF && len(fma) != len(FMASmallColumns):
+		return fmt.Errorf("features: FMA-small destination has %d values, want %d", len(fma), len(FMASmallColumns))
 	}
 	if len(samples) < MinSamples {
-		return nil, fmt.Errorf("features: %d samples, need at least %d", len(samples), MinSamples)
+		return fmt.Errorf("features: %d samples, need at least %d", len(samples), MinSamples)
 	}
 	for i, v := range samples {
 		if v-v != 0 { // NaN or ±Inf, in one comparison
-			return nil, fmt.Errorf("features: sample %d is %v", i, v)
+			return fmt.Errorf("features: sample %d is %v", i, v)
 		}
 	}
 	frames := e.stft.Frames(len(samples))
-	e.allocate(frames, len(samples))
+	e.setEdges(frames, len(samples))
+	e.allocate(frames, len(samples), doG && doF)
 	e.tuner.Reset()
+	e.tunerEdge.Reset()
+	e.tunerZero.Reset()
 
 	// One pass over the frames, the separation following chunk by chunk.
 	m := len(samples)
 	natural := min(m, (frames-1)*params.Hop)
+	separate := doG && !e.PlainOnly
 	clear(e.olaH)
 	clear(e.olaP)
 	e.waveDone = 0
@@ -215,8 +290,8 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 	const after = params.HPSSKernel - 1 - params.HPSSKernel/2 // frames a window reaches ahead
 	next := 0                                                 // first frame not yet separated
 	for t := 0; t < frames; t++ {
-		e.analyseFrame(samples, t)
-		if e.PlainOnly {
+		e.analyseFrame(samples, t, doG, doF)
+		if !separate {
 			continue
 		}
 		for next < frames {
@@ -225,89 +300,115 @@ func (e *Extractor) Extract(dst []float64, samples []float32) ([]float64, error)
 				break
 			}
 			if err := e.separateChunk(samples, next, n, frames, natural); err != nil {
-				return nil, err
+				return err
 			}
 			next += n
 		}
 	}
-	if e.PlainOnly {
-		for _, c := range []int{colHarmony, colHarmony + 1, colPerceptr, colPerceptr + 1} {
-			dst[c] = math.NaN()
+	if doG {
+		if e.PlainOnly {
+			for _, c := range []int{colHarmony, colHarmony + 1, colPerceptr, colPerceptr + 1} {
+				gtzan[c] = math.NaN()
+			}
+		} else {
+			e.separationStats(gtzan, samples, natural)
+			e.mark(StageInverse)
 		}
-	} else {
-		e.separationStats(dst, samples, natural)
-		e.mark(StageInverse)
 	}
 
-	dsp.PowerToDB(e.melDB, e.melDB, 1, params.Amin, params.TopDB)
-	for t := 0; t < frames; t++ {
-		e.dct.Transform(e.mfccT[t*params.NMFCC:(t+1)*params.NMFCC], e.melDB[t*params.NMels:(t+1)*params.NMels])
-	}
-	e.mark(StageMFCC)
+	// MFCC, onset envelope and tempo of each set.
+	e.cepstra(gtzan, fma, frames)
 
-	// Chroma with the estimated tuning.
-	if err := e.chromagram(frames); err != nil {
-		return nil, err
+	// Chroma with each set's estimated tuning.
+	if err := e.chromaSets(gtzan, fma, frames); err != nil {
+		return err
+	}
+
+	if doF {
+		contrastMeans(fma[fmaContrast:fmaContrast+len(e.contrast.bands)], e.peak, e.valley, len(e.contrast.bands))
+		e.mark(StageContrast)
+	}
+	if !doG {
+		return nil
 	}
 
 	// Time-domain features.
 	e.timeDomain(samples, frames)
 	e.mark(StageTimeDomain)
 
-	dst[colChroma], dst[colChroma+1] = meanVar(e.chromaT)
-	dst[colRMS], dst[colRMS+1] = meanVar(e.rms)
-	dst[colCentroid], dst[colCentroid+1] = meanVar(e.centroid)
-	dst[colBandwidth], dst[colBandwidth+1] = meanVar(e.bandwidth)
-	dst[colRolloff], dst[colRolloff+1] = meanVar(e.rolloff)
-	dst[colZCR], dst[colZCR+1] = meanVar(e.zcr)
-	for i := 0; i < params.NMFCC; i++ {
-		dst[colMFCC+2*i], dst[colMFCC+2*i+1] = meanVarStrided(e.mfccT, i, params.NMFCC)
-	}
+	gtzan[colRMS], gtzan[colRMS+1] = meanVar(e.rms)
+	gtzan[colCentroid], gtzan[colCentroid+1] = meanVar(e.centroid)
+	gtzan[colBandwidth], gtzan[colBandwidth+1] = meanVar(e.bandwidth)
+	gtzan[colRolloff], gtzan[colRolloff+1] = meanVar(e.rolloff)
+	gtzan[colZCR], gtzan[colZCR+1] = meanVar(e.zcr)
 	e.mark(StageStats)
-	if e.PlainOnly {
-		dst[colTempo] = math.NaN()
-		return dst, nil
-	}
-	dst[colTempo] = e.tempo(frames)
-	e.mark(StageTempo)
-	return dst, nil
+	return nil
 }
 
-// analyseFrame computes STFT frame t of samples into its ring slot and
-// everything that needs only that frame: power and magnitude, spectral
-// shape, mel spectrum, tuning peaks and the percussive median.
-func (e *Extractor) analyseFrame(samples []float32, t int) {
+// analyseFrame computes STFT frame t of samples and everything that needs
+// only that frame: power and magnitude, mel spectrum, tuning peaks and, for
+// the GTZAN set (doG), spectral shape and the percussive median into the
+// separation's rings; for the FMA-small set (doF) the contrast. The frame
+// is reflect-padded when doG, else zero-padded; with both sets an edge
+// frame is also computed zero-padded (analyseZeroEdge).
+func (e *Extractor) analyseFrame(samples []float32, t int, doG, doF bool) {
 	const bins = params.NBins
+	edge := e.isEdge(t)
 	slot := t % ringFrames
-	spec := e.stft.ComputeFrame(e.specRing[slot*bins:(slot+1)*bins], samples, t)
+	var spec []complex128
+	if doG {
+		spec = e.stft.ComputeFrame(e.specRing[slot*bins:(slot+1)*bins], samples, t)
+	} else {
+		spec = e.stft.ComputeFrameZero(e.zspec, samples, t)
+	}
 	p, mag := e.power[:len(spec)], e.mag[:len(spec)]
 	m32 := e.magRing[slot*bins : (slot+1)*bins]
 	p32 := e.power32[t*bins : (t+1)*bins]
 	m32, p32 = m32[:len(spec)], p32[:len(spec)]
 	dsp.PowerMagnitude(spec, p, mag, p32, m32)
 	e.mark(StageSTFT)
-	var total float64
-	if params.BandwidthPower == 2 {
-		e.centroid[t], e.bandwidth[t], total = e.spectralShape2(mag)
-	} else {
-		e.centroid[t], e.bandwidth[t], total = spectralShape(mag, e.freqs, params.BandwidthPower)
+	if doG {
+		var total float64
+		if params.BandwidthPower == 2 {
+			e.centroid[t], e.bandwidth[t], total = e.spectralShape2(mag)
+		} else {
+			e.centroid[t], e.bandwidth[t], total = spectralShape(mag, e.freqs, params.BandwidthPower)
+		}
+		e.rolloff[t] = rolloffOf(mag, e.freqs, params.RolloffPercent, total)
+		e.mark(StageSpectral)
 	}
-	e.rolloff[t] = rolloffOf(mag, e.freqs, params.RolloffPercent, total)
-	e.mark(StageSpectral)
 	e.mel.Apply(e.melDB[t*params.NMels:(t+1)*params.NMels], p)
 	e.mark(StageMel)
-	e.tuner.AddFrame(p)
-	e.mark(StageTuning)
-	if e.PlainOnly {
-		return
+	if edge {
+		e.tunerEdge.AddFrame(p)
+	} else {
+		e.tuner.AddFrame(p)
 	}
-	// One frame is one row: this cannot fail.
-	_ = dsp.MedianFilterRows(e.percRing[slot*bins:(slot+1)*bins], m32, 1, bins, params.HPSSKernel, e.median)
-	e.mark(StagePercussive)
+	e.mark(StageTuning)
+	if doF && (!doG || !edge) {
+		e.contrastFrame(t, m32)
+	}
+	if doG && !e.PlainOnly {
+		// One frame is one row: this cannot fail.
+		_ = dsp.MedianFilterRows(e.percRing[slot*bins:(slot+1)*bins], m32, 1, bins, params.HPSSKernel, e.median)
+		e.mark(StagePercussive)
+	}
+	if doG && doF && edge {
+		e.analyseZeroEdge(samples, t)
+	}
 }
 
-// allocate grows the buffers for a clip of m samples and the given frames.
-func (e *Extractor) allocate(frames, m int) {
+// contrastFrame computes the contrast peaks and valleys of frame t from its
+// float32 magnitude (librosa's spectrogram is float32).
+func (e *Extractor) contrastFrame(t int, m32 []float32) {
+	nb := len(e.contrast.bands)
+	e.contrast.frame(e.peak[t*nb:(t+1)*nb], e.valley[t*nb:(t+1)*nb], m32)
+	e.mark(StageContrast)
+}
+
+// allocate grows the buffers for a clip of m samples and the given frames;
+// both says whether both feature sets are computed.
+func (e *Extractor) allocate(frames, m int, both bool) {
 	bins := params.NBins
 	e.power32 = grow(e.power32, frames*bins)
 	e.melDB = grow(e.melDB, frames*params.NMels)
@@ -318,37 +419,12 @@ func (e *Extractor) allocate(frames, m int) {
 	e.centroid = grow(e.centroid, frames)
 	e.bandwidth = grow(e.bandwidth, frames)
 	e.rolloff = grow(e.rolloff, frames)
-}
-
-// chromagram estimates the tuning from the frames added to the tuner and
-// fills the chroma track from the float32 power spectrogram, each frame
-// divided by its maximum. (librosa's power spectrogram is float32; the
-// rounding moves the chroma statistics by less than 1e-7, relative.)
-func (e *Extractor) chromagram(frames int) error {
-	bins := params.NBins
-	tuning := e.tuner.Result()
-	e.mark(StageTuning)
-	err := e.chroma.SetChromaTuning(params.SampleRate, params.NFFT, tuning,
-		params.ChromaCenterOctave, params.ChromaOctaveWidth)
-	if err != nil {
-		return fmt.Errorf("features: chroma filterbank: %w", err)
+	nb := len(e.contrast.bands)
+	e.peak = grow(e.peak, frames*nb)
+	e.valley = grow(e.valley, frames*nb)
+	if both {
+		edges := e.edgeFrames(frames)
+		e.edgePower32 = grow(e.edgePower32, edges*bins)
+		e.edgeMel = grow(e.edgeMel, edges*params.NMels)
 	}
-	for t := 0; t < frames; t++ {
-		c := e.chroma.Apply32(e.chromaT[t*params.NChroma:(t+1)*params.NChroma], e.power32[t*bins:(t+1)*bins])
-		var top float64
-		for _, v := range c {
-			top = max(top, math.Abs(v))
-		}
-		if top > tinyFloat32 {
-			for i := range c {
-				c[i] /= top
-			}
-		}
-	}
-	e.mark(StageChroma)
-	return nil
 }
-
-// tinyFloat32 is the smallest normal float32, librosa's "tiny" threshold
-// for float32 data.
-const tinyFloat32 = 0x1p-126

@@ -88,33 +88,61 @@ func TestExtractEdgeCases(t *testing.T) {
 	}
 }
 
+// setsCases are the requests of ExtractSets: each set alone and both.
+var setsCases = []struct {
+	name       string
+	gtzan, fma bool
+}{
+	{"gtzan", true, false},
+	{"fma-small", false, true},
+	{"both", true, true},
+}
+
+// extractSets runs ExtractSets for the sets of a setsCases entry into
+// fresh destinations (nil for a set not requested).
+func extractSets(e *Extractor, gtzan, fma bool, x []float32) (g, f []float64, err error) {
+	if gtzan {
+		g = make([]float64, len(Columns))
+	}
+	if fma {
+		f = make([]float64, len(FMASmallColumns))
+	}
+	return g, f, e.ExtractSets(g, f, x)
+}
+
 func TestExtractReusesBuffers(t *testing.T) {
-	e := NewExtractor()
 	long, short := noise(5*params.SampleRate, 3, 0.2), noise(2*params.SampleRate, 4, 0.2)
-	a, err := e.Extract(nil, short)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.Extract(nil, long); err != nil {
-		t.Fatal(err)
-	}
-	b, err := e.Extract(nil, short)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			t.Errorf("%s: %g after a longer clip, %g before", Columns[i], b[i], a[i])
-		}
-	}
-	dst := make([]float64, len(Columns))
-	allocs := testing.AllocsPerRun(3, func() {
-		if _, err := e.Extract(dst, short); err != nil {
+	for _, tc := range setsCases {
+		e := NewExtractor()
+		ga, fa, err := extractSets(e, tc.gtzan, tc.fma, short)
+		if err != nil {
 			t.Fatal(err)
 		}
-	})
-	if allocs != 0 {
-		t.Errorf("Extract allocates %g times per call once warmed up", allocs)
+		if _, _, err := extractSets(e, tc.gtzan, tc.fma, long); err != nil {
+			t.Fatal(err)
+		}
+		gb, fb, err := extractSets(e, tc.gtzan, tc.fma, short)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range ga {
+			if ga[i] != gb[i] {
+				t.Errorf("%s: %s: %g after a longer clip, %g before", tc.name, Columns[i], gb[i], ga[i])
+			}
+		}
+		for i := range fa {
+			if fa[i] != fb[i] {
+				t.Errorf("%s: %s: %g after a longer clip, %g before", tc.name, FMASmallColumns[i], fb[i], fa[i])
+			}
+		}
+		allocs := testing.AllocsPerRun(3, func() {
+			if err := e.ExtractSets(gb, fb, short); err != nil {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Errorf("%s: ExtractSets allocates %g times per call once warmed up", tc.name, allocs)
+		}
 	}
 }
 
@@ -151,15 +179,15 @@ func TestSpectralShapeKnown(t *testing.T) {
 // allocates nothing and accounts for every stage.
 func TestExtractTimings(t *testing.T) {
 	x := noise(5*params.SampleRate, 5, 0.3)
-	plain, err := NewExtractor().Extract(nil, x)
-	if err != nil {
+	plain, plainF := make([]float64, len(Columns)), make([]float64, len(FMASmallColumns))
+	if err := NewExtractor().ExtractSets(plain, plainF, x); err != nil {
 		t.Fatal(err)
 	}
 	e := NewExtractor()
 	var tm Timings
 	e.Timings = &tm
-	timed, err := e.Extract(nil, x)
-	if err != nil {
+	timed, timedF := make([]float64, len(Columns)), make([]float64, len(FMASmallColumns))
+	if err := e.ExtractSets(timed, timedF, x); err != nil {
 		t.Fatal(err)
 	}
 	for i := range plain {
@@ -167,14 +195,18 @@ func TestExtractTimings(t *testing.T) {
 			t.Errorf("%s: %g timed, %g untimed", Columns[i], timed[i], plain[i])
 		}
 	}
-	dst := make([]float64, len(Columns))
+	for i := range plainF {
+		if plainF[i] != timedF[i] {
+			t.Errorf("%s: %g timed, %g untimed", FMASmallColumns[i], timedF[i], plainF[i])
+		}
+	}
 	allocs := testing.AllocsPerRun(2, func() {
-		if _, err := e.Extract(dst, x); err != nil {
+		if err := e.ExtractSets(timed, timedF, x); err != nil {
 			t.Fatal(err)
 		}
 	})
 	if allocs != 0 {
-		t.Errorf("timed Extract allocates %g times per call", allocs)
+		t.Errorf("timed ExtractSets allocates %g times per call", allocs)
 	}
 	if tm.Clips != 4 { // one call, and AllocsPerRun's warm-up and two runs
 		t.Errorf("Clips = %d, want 4", tm.Clips)
@@ -297,7 +329,7 @@ func TestTimeDomainMatchesFrames(t *testing.T) {
 			}
 		}
 		frames := e.stft.Frames(m)
-		e.allocate(frames, m)
+		e.allocate(frames, m, false)
 		e.timeDomain(x, frames)
 		buf := make([]float64, params.NFFT)
 		for f := 0; f < frames; f++ {

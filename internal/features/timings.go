@@ -37,6 +37,12 @@ const (
 	StageStats
 	// StageTempo computes the onset envelope and estimates the tempo.
 	StageTempo
+	// StageContrast computes the spectral contrast of each frame and its
+	// means (FMA-small only).
+	StageContrast
+	// StageEdges transforms the zero-padded edge frames that the FMA-small
+	// set needs in addition when both sets are computed.
+	StageEdges
 	// NumStages is the number of stages.
 	NumStages
 )
@@ -55,6 +61,8 @@ var stageNames = [NumStages]string{
 	StageTimeDomain: "RMS + ZCR",
 	StageStats:      "statistics",
 	StageTempo:      "tempo (onset envelope + tempogram)",
+	StageContrast:   "spectral contrast (FMA-small)",
+	StageEdges:      "zero-padded edge frames (FMA-small beside GTZAN)",
 }
 
 // String returns a short description of the stage.

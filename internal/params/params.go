@@ -121,3 +121,40 @@ const (
 	// SegmentLength is the number of samples of one segment.
 	SegmentLength = SegmentHop - 1
 )
+
+// Padding names how the centred STFT frames are extended beyond the ends
+// of a clip (numpy.pad modes).
+type Padding int
+
+const (
+	// PadReflect mirrors the signal about its first and last samples
+	// (numpy "reflect"): librosa's default before 0.10.
+	PadReflect Padding = iota
+	// PadZero extends the signal with zeros (numpy "constant"): librosa
+	// 0.10's default.
+	PadZero
+)
+
+// The two feature tables differ in the padding of their frames; every
+// other framing number (NFFT, Hop, the Hann window) is shared.
+const (
+	// GTZANPadding is the padding of the GTZAN table's recipe.
+	GTZANPadding = PadReflect
+	// FMASmallPadding is the padding of the FMA-small table's recipe
+	// (librosa 0.10 defaults).
+	FMASmallPadding = PadZero
+)
+
+// The spectral contrast of the FMA-small table (librosa
+// feature.spectral_contrast defaults, on the magnitude spectrogram).
+const (
+	// ContrastFMin is the upper edge, in Hz, of the lowest band and the
+	// lower edge of the first octave band.
+	ContrastFMin = 200.0
+	// ContrastBands is the number of octave bands above ContrastFMin; with
+	// the band below it there are ContrastBands+1 contrast values.
+	ContrastBands = 6
+	// ContrastQuantile is the fraction of a band's bins averaged for its
+	// peak (the largest) and its valley (the smallest); at least one bin.
+	ContrastQuantile = 0.02
+)
