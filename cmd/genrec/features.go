@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/genrec/genrec/internal/audio"
 	"github.com/genrec/genrec/internal/dataset"
@@ -20,6 +21,7 @@ const featuresExamples = `  genrec features ../shared/data/gtzan/clips -o clips.
   genrec features --seconds 0 ../shared/data/gtzan/clips     # whole files, exactly the Kaggle 30-s table
   genrec features --segment 3s ../shared/data/gtzan/clips    # the Kaggle 3-second table
   genrec features --labels labels.csv --ext mp3 ~/Music/set > set.csv
+  genrec features --set fma-small --seconds 0 ../shared/data/fma-small/clips   # the FMA-small table's 60 columns
 `
 
 func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -30,8 +32,21 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	exts := fs.String("ext", audio.Extensions, "comma-separated `extensions` taken from folders (any case)")
 	seconds := fs.Float64("seconds", params.AnalysisSeconds, "analyse the first `N` seconds of each file; 0 analyses whole files")
 	segment := fs.String("segment", "", "write one row per 3-second segment (Kaggle features_3_sec layout): 3s")
+	setName := fs.String("set", features.GTZAN.String(), "feature `set`: gtzan (the GTZAN table's 57 columns, Kaggle layout) or fma-small (the FMA-small table's 60 columns and layout)")
+	window := windowFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	set, err := features.ParseSet(*setName)
+	if err != nil {
+		return usagef("--set: %v", err)
+	}
+	win, err := window()
+	if err != nil {
+		return err
+	}
+	if *segment != "" && set != features.GTZAN {
+		return usagef("--segment applies to the gtzan set only")
 	}
 	if *seconds < 0 {
 		return usagef("--seconds must be >= 0, got %v", *seconds)
@@ -39,7 +54,7 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if *segment != "" && *segment != "3s" {
 		return usagef("--segment: only 3s is supported, got %q", *segment)
 	}
-	opt := pipeline.Options{Jobs: *jobs, Segments: *segment != "", MaxSamples: -1}
+	opt := pipeline.Options{Jobs: *jobs, Segments: *segment != "", MaxSamples: -1, Set: set, Window: win}
 	if *seconds > 0 {
 		opt.MaxSamples = max(1, int(math.Round(*seconds*params.SampleRate)))
 	}
@@ -62,7 +77,10 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	if err != nil {
 		return err
 	}
-	t := &dataset.Table{Features: features.Columns[:]}
+	t := &dataset.Table{Features: features.ColumnsOf(set)}
+	if set == features.FMASmall {
+		t.Layout = dataset.FMASmall
+	}
 	var failed int
 	_, err = pipeline.Run(ctx, paths, opt, func(r pipeline.Result) error {
 		if r.Err != nil {
@@ -77,6 +95,11 @@ func runFeatures(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			if label == "" {
 				label = labels[name[:len(name)-len(filepath.Ext(name))]]
 			}
+		}
+		if set == features.FMASmall {
+			// track_id is the file name without its extension.
+			t.Rows = append(t.Rows, dataset.Row{Filename: strings.TrimSuffix(name, filepath.Ext(name)), Values: r.Features, Label: label})
+			return nil
 		}
 		if !opt.Segments {
 			t.Rows = append(t.Rows, dataset.Row{Filename: name, Length: r.Samples, Values: r.Features, Label: label})

@@ -12,6 +12,7 @@ import (
 	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/features"
 	"github.com/genrec/genrec/internal/params"
+	"github.com/genrec/genrec/internal/sharedtest"
 )
 
 // TestFeaturesCommandMatchesTable runs `genrec features` on the ten
@@ -103,5 +104,73 @@ func TestFeaturesCommandMatchesTable(t *testing.T) {
 	}
 	if code, _, _ := genrec(t, "features", "--segment", "5s", clips); code != exitUsage {
 		t.Errorf("--segment 5s: exit %d, want %d", code, exitUsage)
+	}
+}
+
+// TestFeaturesCommandFMASmall runs `genrec features --set fma-small
+// --seconds 0` on the eleven FMA-small reference clips: the header is
+// exactly the shared train.csv's, track_id is the file name without its
+// extension, and every value is within the tolerance of issue 12 of
+// clips/features.csv (1e-3 relative, 1e-3 absolute near zero, 1 BPM for
+// the tempo). A model trained on the FMA-small table then predicts the
+// clips from audio, reading the fma-small set.
+func TestFeaturesCommandFMASmall(t *testing.T) {
+	shared := sharedDir(t)
+	clips := filepath.Join(shared, "data", "fma-small", "clips")
+	sharedtest.Path(t, "data", "fma-small", "clips", "features.csv")
+	out := filepath.Join(t.TempDir(), "fma.csv")
+	code, _, stderr := genrec(t, "features", "--set", "fma-small", "--seconds", "0", "-o", out, clips)
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, stderr)
+	}
+	header := func(path string) string {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		line, _, _ := strings.Cut(string(b), "\n")
+		return line
+	}
+	if got, want := header(out), header(filepath.Join(shared, "data", "fma-small", "train.csv")); got != want {
+		t.Errorf("header\n%s\nwant\n%s", got, want)
+	}
+	got, err := dataset.ReadTableFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := dataset.ReadTableFile(filepath.Join(clips, "features.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make(map[string]dataset.Row)
+	for _, r := range ref.Rows {
+		want[r.Filename] = r
+	}
+	if len(got.Rows) != 11 || len(ref.Rows) != 11 {
+		t.Fatalf("%d rows, reference %d; want 11", len(got.Rows), len(ref.Rows))
+	}
+	for _, r := range got.Rows {
+		w, ok := want[r.Filename]
+		if !ok {
+			t.Fatalf("unexpected track_id %q", r.Filename)
+		}
+		for j, c := range got.Features {
+			diff := math.Abs(r.Values[j] - w.Values[j])
+			tol := max(1e-3*math.Abs(w.Values[j]), 1e-3)
+			if c == "tempo" {
+				tol = 1
+			}
+			if diff > tol {
+				t.Errorf("%s %s = %v, want %v", r.Filename, c, r.Values[j], w.Values[j])
+			}
+		}
+	}
+	model := filepath.Join(t.TempDir(), "fma.json")
+	if code, _, stderr := genrec(t, "train", "--table", filepath.Join(shared, "data", "fma-small", "train.csv"), "-o", model); code != exitOK {
+		t.Fatalf("train: exit %d:\n%s", code, stderr)
+	}
+	code, stdout, stderr := genrec(t, "predict", "--model", model, "--prior", "uniform", "--format", "jsonl", filepath.Join(clips, "000002.mp3"))
+	if code != exitOK || strings.Contains(stdout, `"fallback":true`) || !strings.Contains(stdout, `"genre":`) {
+		t.Errorf("predict from audio with an fma-small model: exit %d\n%s\n%s", code, stdout, stderr)
 	}
 }

@@ -17,8 +17,11 @@ import (
 	"os/signal"
 	"runtime"
 	"slices"
+	"strconv"
 	"syscall"
 
+	"github.com/genrec/genrec/internal/audio"
+	"github.com/genrec/genrec/internal/params"
 	"github.com/genrec/genrec/internal/pipeline"
 )
 
@@ -44,6 +47,22 @@ func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error {
 	return usageError{fmt.Sprintf(format, args...)}
+}
+
+// windowFlag defines the --window flag, the same in every command that
+// analyses audio, and returns a function that parses its value.
+func windowFlag(fs *flagSet) func() (audio.Window, error) {
+	v := fs.String("window", audio.Middle.String(), "which part of a file longer than "+
+		strconv.Itoa(params.MiddleMinSeconds)+" s is analysed: "+audio.Middle.String()+" (centred on its middle, found by seeking) or "+
+		audio.First.String()+" (from its start); shorter files are analysed from their start")
+	return func() (audio.Window, error) {
+		for _, w := range []audio.Window{audio.First, audio.Middle} {
+			if *v == w.String() {
+				return w, nil
+			}
+		}
+		return 0, usagef("--window %q: want %s or %s", *v, audio.Middle, audio.First)
+	}
 }
 
 // command is one subcommand of genrec.

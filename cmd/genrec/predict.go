@@ -76,6 +76,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	prior := fs.String("prior", "fma", "target class prior: fma, train, uniform, or a CSV `FILE` of genre,weight")
 	jobs := fs.Int("jobs", 0, "number of parallel workers (default: all usable cores)")
 	exts := fs.String("ext", audio.Extensions, "comma-separated `extensions` taken from folders (any case)")
+	window := windowFlag(fs)
 	table := fs.String("table", "", "predict the rows of a feature table `FILE` (Kaggle GTZAN or FMA-small layout) instead of audio")
 	recursive := fs.Bool("recursive", false, "take files from sub-folders too, at any depth (symbolic links to folders are not followed)")
 	format := fs.String("format", formatCSV, "output `format`: csv (the challenge CSV), json or jsonl")
@@ -84,6 +85,10 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	quiet := fs.Bool("quiet", false, "no warnings, progress or summary on stderr (errors are still reported)")
 	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the analysis to `FILE` (for go tool pprof)")
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	win, err := window()
+	if err != nil {
 		return err
 	}
 	if *table == "" && fs.NArg() == 0 {
@@ -165,7 +170,7 @@ func runPredict(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		if err != nil {
 			return err
 		}
-		st, err = pipeline.RunSource(ctx, in, pipeline.Options{Jobs: *jobs, Model: m}, func(r pipeline.Result) error {
+		st, err = pipeline.RunSource(ctx, in, pipeline.Options{Jobs: *jobs, Model: m, Window: win}, func(r pipeline.Result) error {
 			if r.Err != nil {
 				log.Warn("cannot analyse; writing the prior", "file", r.Path, "reason", r.Err)
 			}

@@ -61,7 +61,12 @@ func runTag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	write := fs.Bool("write", false, "write the tags (default: dry run, print what would change)")
 	backup := fs.Bool("backup", false, "with --write, keep each original file as <file>.bak (an existing .bak is never replaced: that file fails)")
 	overwrite := fs.Bool("overwrite", false, "replace an existing genre tag (default: files that have one are skipped)")
+	window := windowFlag(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	win, err := window()
+	if err != nil {
 		return err
 	}
 	if fs.NArg() == 0 {
@@ -110,7 +115,7 @@ func runTag(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	if len(todo) > 0 {
 		k := 0
-		_, err = pipeline.Run(ctx, todo, pipeline.Options{Jobs: *jobs, Model: m}, func(r pipeline.Result) error {
+		_, err = pipeline.Run(ctx, todo, pipeline.Options{Jobs: *jobs, Model: m, Window: win}, func(r pipeline.Result) error {
 			i := todoItem[k]
 			k++
 			skipUpTo(i)

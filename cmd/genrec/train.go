@@ -62,6 +62,7 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	jobs := fs.Int("jobs", 0, "number of parallel workers computing features from audio (default: all usable cores)")
 	fs.IntVar(jobs, "workers", 0, "the same as --jobs")
 	cacheDir := fs.String("cache", defaultFeatureCache(), "feature cache `DIR` for --audio; "+noCache+" disables it")
+	window := windowFlag(fs)
 	cols := fs.String("features", "all", "comma-separated feature `columns` to use, or all (the 57 GTZAN columns)")
 	def := model.DefaultTrainConfig()
 	c := fs.Float64("C", def.C, "inverse L2 regularisation strength (larger: weaker regularisation)")
@@ -148,7 +149,11 @@ func runTrain(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	if len(roots) > 0 {
-		opt := audioTrainOptions{layout: *layout, split: *split, exts: splitList(*exts), tracksPath: *tracks, jobs: *jobs, cacheDir: *cacheDir}
+		win, err := window()
+		if err != nil {
+			return err
+		}
+		opt := audioTrainOptions{layout: *layout, split: *split, exts: splitList(*exts), tracksPath: *tracks, jobs: *jobs, cacheDir: *cacheDir, window: win}
 		ax, ay, src, err := trainFromAudio(ctx, roots, names, opt, stderr)
 		if err != nil {
 			return err
@@ -220,10 +225,10 @@ const noCache = "none"
 // featureRecipe names how training computes a file's feature vector: the
 // recipe version, the analysis parameters and the feature columns. It is
 // part of every feature cache key.
-func featureRecipe() string {
-	return fmt.Sprintf("genrec features v%d; sr=%d nfft=%d hop=%d mels=%d mfcc=%d chroma=%d max=%d min=%d; %s",
+func featureRecipe(w audio.Window) string {
+	return fmt.Sprintf("genrec features v%d; sr=%d nfft=%d hop=%d mels=%d mfcc=%d chroma=%d max=%d min=%d window=%s/%d; %s",
 		features.RecipeVersion, params.SampleRate, params.NFFT, params.Hop, params.NMels, params.NMFCC, params.NChroma,
-		params.MaxSamples, params.MinSamples, strings.Join(features.Columns[:], ","))
+		params.MaxSamples, params.MinSamples, w, params.MiddleMinSeconds, strings.Join(features.Columns[:], ","))
 }
 
 // defaultFeatureCache returns the default --cache folder:
@@ -247,6 +252,7 @@ type audioTrainOptions struct {
 	tracksPath string   // FMA tracks.csv, "" when not given
 	jobs       int      // workers; 0 means all usable cores
 	cacheDir   string   // feature cache folder, or noCache
+	window     audio.Window
 }
 
 // trainItem is one labelled audio file.
@@ -535,7 +541,7 @@ func audioFeatures(ctx context.Context, items []trainItem, opt audioTrainOptions
 			slog.Warn("feature cache unusable; computing every file", "reason", err)
 		}
 	}
-	recipe := featureRecipe()
+	recipe := featureRecipe(opt.window)
 	feats := make([][]float64, len(items))
 	keys := make([]cache.Key, len(items))
 	keyed := make([]bool, len(items))
@@ -576,7 +582,7 @@ func audioFeatures(ctx context.Context, items []trainItem, opt audioTrainOptions
 		paths[j] = items[i].path
 	}
 	putFailed := false
-	_, err := pipeline.Run(ctx, paths, pipeline.Options{Jobs: opt.jobs}, func(r pipeline.Result) error {
+	_, err := pipeline.Run(ctx, paths, pipeline.Options{Jobs: opt.jobs, Window: opt.window}, func(r pipeline.Result) error {
 		defer bar.Add(1)
 		i := misses[r.Index]
 		if r.Err != nil {

@@ -4,7 +4,7 @@ package features
 // whenever this package or internal/audio change what they compute, so that
 // stored vectors of the old computation (genrec train's feature cache) are
 // not read back.
-const RecipeVersion = 1
+const RecipeVersion = 2
 
 // Columns are the 57 feature names of the GTZAN table, in the table's order
 // (the CSV header between "length" and "label").

@@ -34,8 +34,9 @@ type Result struct {
 	Path string
 	// Samples is the number of analysed samples at params.SampleRate.
 	Samples int
-	// Features holds the values of features.Columns; nil when the file
-	// could not be analysed or was analysed in segments.
+	// Features holds the values of the columns of the run's feature set
+	// (features.ColumnsOf(Options.Set), or the model's set); nil when the
+	// file could not be analysed or was analysed in segments.
 	Features []float64
 	// Segments holds the features of each whole segment when
 	// Options.Segments is set (see params.SegmentHop).
@@ -62,10 +63,20 @@ type Options struct {
 	// Result.Features are NaN. It measures what those columns cost
 	// (genrec bench) and cannot be combined with a Model.
 	PlainOnly bool
-	// MaxSamples bounds how much of each file, from its start, is
-	// analysed: 0 means params.MaxSamples (30 s), a negative value the
-	// whole file.
+	// MaxSamples bounds how much of each file is analysed: 0 means
+	// params.MaxSamples (30 s), a negative value the whole file.
 	MaxSamples int
+	// Window is where in a file the analysed samples start: audio.Middle
+	// (the zero value is audio.First) takes them from the middle of files
+	// longer than params.MiddleMinSeconds.
+	Window audio.Window
+	// Set is the feature set of Result.Features when there is no model;
+	// with a model, the set its features belong to is computed instead.
+	Set features.Set
+	// BothSets computes every feature set from each decode (the extra
+	// sets' values are not returned): it measures what computing them
+	// together costs (genrec bench).
+	BothSets bool
 	// Segments analyses each file in the segments of the Kaggle 3-second
 	// layout instead of as a whole: Result.Segments gets one feature
 	// vector per whole segment. It cannot be combined with a Model.
@@ -89,18 +100,25 @@ type Stats struct {
 type Worker struct {
 	dec        audio.Decoder
 	ext        *features.Extractor
-	cols       []int // model feature j is features.Columns[cols[j]]
+	cols       []int // model feature j is features.ColumnsOf(set)[cols[j]]
 	x          []float64
 	m          *model.Model
 	decodeOnly bool
 	maxSamples int
+	window     audio.Window
 	segments   bool
+	set        features.Set // the set of Result.Features
+	other      []float64    // the other set's values, with BothSets
 }
 
 // NewWorker returns a Worker configured by opt (opt.Jobs is ignored). It
 // fails when the model reads a feature that is not computed from audio.
 func NewWorker(opt Options) (*Worker, error) {
-	w := &Worker{m: opt.Model, decodeOnly: opt.DecodeOnly, maxSamples: opt.MaxSamples, segments: opt.Segments}
+	w := &Worker{m: opt.Model, decodeOnly: opt.DecodeOnly, maxSamples: opt.MaxSamples, segments: opt.Segments,
+		window: opt.Window, set: opt.Set}
+	if features.ColumnsOf(opt.Set) == nil {
+		return nil, fmt.Errorf("pipeline: unknown feature set %v", opt.Set)
+	}
 	switch {
 	case w.maxSamples == 0:
 		w.maxSamples = params.MaxSamples
@@ -113,38 +131,63 @@ func NewWorker(opt Options) (*Worker, error) {
 	if opt.PlainOnly && opt.Model != nil {
 		return nil, errors.New("pipeline: plain statistics and a model cannot be combined")
 	}
+	if opt.Segments && opt.Set != features.GTZAN {
+		return nil, errors.New("pipeline: segments exist in the gtzan set only")
+	}
 	if opt.Model != nil {
-		cols, err := modelColumns(opt.Model)
+		set, cols, err := modelColumns(opt.Model)
 		if err != nil {
 			return nil, err
 		}
-		w.cols, w.x = cols, make([]float64, len(cols))
+		w.set, w.cols, w.x = set, cols, make([]float64, len(cols))
+	}
+	if opt.BothSets {
+		w.other = make([]float64, len(features.ColumnsOf(otherSet(w.set))))
 	}
 	w.ext = features.NewExtractor()
 	w.ext.PlainOnly = opt.PlainOnly
 	return w, nil
 }
 
-// modelColumns maps the model's features onto features.Columns; a model
-// without features is an error.
-func modelColumns(m *model.Model) ([]int, error) {
-	if len(m.Features()) == 0 {
-		return nil, errors.New("pipeline: model has no features")
-	}
-	pos := make(map[string]int, len(features.Columns))
-	for i, c := range features.Columns {
-		pos[c] = i
-	}
+// modelColumns finds the feature set that holds all of the model's
+// features (the first of features.Sets that does: a name both sets have,
+// such as "tempo", is read from the gtzan set) and maps them onto its
+// columns. A model without features, or with features no one set holds,
+// is an error.
+func modelColumns(m *model.Model) (features.Set, []int, error) {
 	names := m.Features()
-	cols := make([]int, len(names))
-	for j, n := range names {
-		i, ok := pos[n]
-		if !ok {
-			return nil, fmt.Errorf("pipeline: model feature %q is not computed from audio", n)
-		}
-		cols[j] = i
+	if len(names) == 0 {
+		return 0, nil, errors.New("pipeline: model has no features")
 	}
-	return cols, nil
+	var missing string
+	for _, set := range features.Sets {
+		pos := make(map[string]int)
+		for i, c := range features.ColumnsOf(set) {
+			pos[c] = i
+		}
+		cols := make([]int, len(names))
+		missing = ""
+		for j, n := range names {
+			i, ok := pos[n]
+			if !ok {
+				missing = n
+				break
+			}
+			cols[j] = i
+		}
+		if missing == "" {
+			return set, cols, nil
+		}
+	}
+	return 0, nil, fmt.Errorf("pipeline: the model's features are not one set computed from audio (e.g. %q)", missing)
+}
+
+// otherSet is the feature set that is not s.
+func otherSet(s features.Set) features.Set {
+	if s == features.GTZAN {
+		return features.FMASmall
+	}
+	return features.GTZAN
 }
 
 // Process analyses the file at path: decode, features and, with a model,
@@ -175,13 +218,14 @@ func (w *Worker) Process(path string) (r Result) {
 }
 
 // Predict returns the probabilities the worker's model gives to a vector
-// of the values of features.Columns. It fails without a model.
+// of the values of the columns of the model's feature set. It fails
+// without a model.
 func (w *Worker) Predict(feat []float64) ([]float64, error) {
 	if w.m == nil {
 		return nil, errors.New("pipeline: predict: no model")
 	}
-	if len(feat) != len(features.Columns) {
-		return nil, fmt.Errorf("pipeline: predict: %d feature values, want %d", len(feat), len(features.Columns))
+	if n := len(features.ColumnsOf(w.set)); len(feat) != n {
+		return nil, fmt.Errorf("pipeline: predict: %d feature values, want %d", len(feat), n)
 	}
 	for j, c := range w.cols {
 		w.x[j] = feat[c]
@@ -206,10 +250,11 @@ func (w *Worker) fallback() []float64 {
 // analyse decodes path and computes its feature vector, or the vectors of
 // its segments (only decodes it with decodeOnly).
 func (w *Worker) analyse(path string) ([]float64, [][]float64, int, error) {
-	samples, err := w.dec.Load(path, w.maxSamples) // valid until the next file
+	clip, err := w.dec.Decode(path, audio.Options{Seconds: float64(w.maxSamples) / params.SampleRate, Window: w.window})
 	if err != nil {
 		return nil, nil, 0, err
 	}
+	samples := clip.Samples // valid until the next file
 	n := len(samples)
 	if w.decodeOnly {
 		return nil, nil, n, nil
@@ -249,16 +294,20 @@ func (w *Worker) analyse(path string) ([]float64, [][]float64, int, error) {
 
 // extract computes the feature vector of samples and checks it is finite.
 func (w *Worker) extract(samples []float32) ([]float64, error) {
-	f, err := w.ext.Extract(nil, samples)
-	if err != nil {
+	f := make([]float64, len(features.ColumnsOf(w.set)))
+	gtzan, fma := f, w.other
+	if w.set == features.FMASmall {
+		gtzan, fma = w.other, f
+	}
+	if err := w.ext.ExtractSets(gtzan, fma, samples); err != nil {
 		return nil, fmt.Errorf("features: %w", err)
 	}
 	for i, v := range f {
-		if w.ext.PlainOnly && !features.Plain(i) {
+		if w.set == features.GTZAN && w.ext.PlainOnly && !features.Plain(i) {
 			continue // NaN: not computed
 		}
 		if v != v || v > 1e300 || v < -1e300 {
-			return nil, fmt.Errorf("%w: %s = %v", ErrBadFeatures, features.Columns[i], v)
+			return nil, fmt.Errorf("%w: %s = %v", ErrBadFeatures, features.ColumnsOf(w.set)[i], v)
 		}
 	}
 	return f, nil
@@ -291,7 +340,7 @@ func RunSource(ctx context.Context, src Source, opt Options, emit func(Result) e
 		jobs = UsableCPUs()
 	}
 	if opt.Model != nil {
-		if _, err := modelColumns(opt.Model); err != nil { // once, up front
+		if _, _, err := modelColumns(opt.Model); err != nil { // once, up front
 			return Stats{}, err
 		}
 	}
