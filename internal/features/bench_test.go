@@ -13,8 +13,8 @@ import (
 // otherwise a synthetic one (noise plus tones with a beat).
 func benchClip(b *testing.B) []float32 {
 	b.Helper()
-	if rows, err := readTable(clipsDir() + "/features.csv"); err == nil && len(rows) > 0 {
-		if x, _, err := readWAV(clipsDir() + "/" + rows[0].file); err == nil {
+	if rows, err := readReference(clipsDir()+"/features.csv", GTZAN); err == nil && len(rows) > 0 {
+		if x, _, err := readWAV(clipsDir() + "/" + rows[0].Filename); err == nil {
 			return x[:min(len(x), params.MaxSamples)]
 		}
 	}

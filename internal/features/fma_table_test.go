@@ -3,58 +3,17 @@ package features
 import (
 	"bytes"
 	"encoding/binary"
-	"encoding/csv"
 	"fmt"
 	"math"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"testing"
 
+	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/params"
 	"github.com/genrec/genrec/internal/sharedtest"
 )
-
-// fmaRow is one row of the FMA-small reference table.
-type fmaRow struct {
-	track  string
-	values []float64
-}
-
-// readFMATable reads the FMA-small reference features.csv and checks its
-// header against FMASmallColumns.
-func readFMATable(path string) ([]fmaRow, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if len(recs) == 0 {
-		return nil, fmt.Errorf("%s: empty", path)
-	}
-	head := recs[0]
-	want := append([]string{"track_id", "genre"}, FMASmallColumns[:]...)
-	if strings.Join(head, ",") != strings.Join(want, ",") {
-		return nil, fmt.Errorf("%s: header %v, want %v", path, head, want)
-	}
-	var rows []fmaRow
-	for _, r := range recs[1:] {
-		row := fmaRow{track: r[0], values: make([]float64, len(FMASmallColumns))}
-		for i, c := range FMASmallColumns {
-			if row.values[i], err = strconv.ParseFloat(r[i+2], 64); err != nil {
-				return nil, fmt.Errorf("%s: %s %q: %w", path, c, r[i+2], err)
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows, nil
-}
 
 // decodeFFmpeg decodes path as the FMA-small recipe does: FFmpeg's own
 // decoder, stereo→mono downmix and resampler, float32 at
@@ -77,19 +36,19 @@ func decodeFFmpeg(path string) ([]float32, error) {
 // loadFMAClips returns the FMA-small reference rows and the samples of each
 // clip (rows keyed by track id = file name without .mp3), or skips the
 // test when the shared material or ffmpeg is missing.
-func loadFMAClips(tb testing.TB) ([]fmaRow, [][]float32) {
+func loadFMAClips(tb testing.TB) ([]dataset.Row, [][]float32) {
 	tb.Helper()
 	dir := sharedtest.Path(tb, "data", "fma-small", "clips")
 	if _, err := exec.LookPath("ffmpeg"); err != nil {
 		tb.Skip("ffmpeg not found: the FMA-small reference clips are decoded with the ffmpeg command of the recipe")
 	}
-	rows, err := readFMATable(filepath.Join(dir, "features.csv"))
+	rows, err := readReference(filepath.Join(dir, "features.csv"), FMASmall)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	clips := make([][]float32, len(rows))
 	for i, r := range rows {
-		if clips[i], err = decodeFFmpeg(filepath.Join(dir, r.track+".mp3")); err != nil {
+		if clips[i], err = decodeFFmpeg(filepath.Join(dir, r.Filename+".mp3")); err != nil {
 			tb.Fatal(err)
 		}
 	}
@@ -116,7 +75,7 @@ func TestFMASmallTableClips(t *testing.T) {
 	for i := range rows {
 		got[i] = make([]float64, len(FMASmallColumns))
 		if err := e.ExtractSets(nil, got[i], clips[i]); err != nil {
-			t.Fatalf("%s: %v", rows[i].track, err)
+			t.Fatalf("%s: %v", rows[i].Filename, err)
 		}
 	}
 	for c, name := range FMASmallColumns {
@@ -124,21 +83,21 @@ func TestFMASmallTableClips(t *testing.T) {
 		worstRel, worstAbs, relClip, absClip := 0.0, 0.0, "", ""
 		fail := false
 		for i, r := range rows {
-			want, have := r.values[c], got[i][c]
+			want, have := r.Values[c], got[i][c]
 			d := math.Abs(have - want)
 			re := d / math.Max(math.Abs(want), 1e-300)
 			if math.IsNaN(have) {
 				re, d = math.Inf(1), math.Inf(1)
 			}
 			if re > worstRel || relClip == "" {
-				worstRel, relClip = re, r.track
+				worstRel, relClip = re, r.Filename
 			}
 			if d > worstAbs || absClip == "" {
-				worstAbs, absClip = d, r.track
+				worstAbs, absClip = d, r.Filename
 			}
 			if !(d <= rel*math.Abs(want) || d <= abs) {
 				fail = true
-				t.Errorf("%s %s: %.9g, table %.9g", r.track, name, have, want)
+				t.Errorf("%s %s: %.9g, table %.9g", r.Filename, name, have, want)
 			}
 		}
 		status := "ok  "

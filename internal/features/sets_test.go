@@ -181,12 +181,12 @@ func TestExtractSetsMatchAloneClips(t *testing.T) {
 		}
 		for c := range g {
 			if math.Float64bits(g[c]) != math.Float64bits(gAlone[c]) {
-				t.Errorf("%s: %s %v with both sets, %v alone", rows[i].track, Columns[c], g[c], gAlone[c])
+				t.Errorf("%s: %s %v with both sets, %v alone", rows[i].Filename, Columns[c], g[c], gAlone[c])
 			}
 		}
 		for c := range f {
 			if math.Float64bits(f[c]) != math.Float64bits(fAlone[c]) {
-				t.Errorf("%s: %s %v with both sets, %v alone", rows[i].track, FMASmallColumns[c], f[c], fAlone[c])
+				t.Errorf("%s: %s %v with both sets, %v alone", rows[i].Filename, FMASmallColumns[c], f[c], fAlone[c])
 			}
 		}
 	}

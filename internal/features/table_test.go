@@ -2,15 +2,15 @@ package features
 
 import (
 	"encoding/binary"
-	"encoding/csv"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
-	"strconv"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/genrec/genrec/internal/dataset"
 	"github.com/genrec/genrec/internal/params"
 	"github.com/genrec/genrec/internal/sharedtest"
 )
@@ -89,56 +89,29 @@ func readWAV(path string) ([]float32, int, error) {
 	return nil, 0, fmt.Errorf("%s: no data chunk", path)
 }
 
-// tableRow is one row of the reference table.
-type tableRow struct {
-	file   string
-	length int
-	values []float64
-}
-
-// readTable reads the reference features.csv and checks its header against
-// Columns.
-func readTable(path string) ([]tableRow, error) {
-	f, err := os.Open(path)
+// readReference reads a reference features.csv and checks that its
+// columns are those of set, in the layout of set's table.
+func readReference(path string, set Set) ([]dataset.Row, error) {
+	t, err := dataset.ReadTableFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	recs, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	layout := dataset.Kaggle
+	if set == FMASmall {
+		layout = dataset.FMASmall
 	}
-	head := recs[0]
-	if len(head) != len(Columns)+3 || head[0] != "filename" || head[1] != "length" || head[len(head)-1] != "label" {
-		return nil, fmt.Errorf("%s: unexpected header %v", path, head)
+	if t.Layout != layout || !slices.Equal(t.Features, ColumnsOf(set)) {
+		return nil, fmt.Errorf("%s: %v layout with columns %v, want the %v set's", path, t.Layout, t.Features, set)
 	}
-	for i, c := range Columns {
-		if head[i+2] != c {
-			return nil, fmt.Errorf("%s: column %d is %q, Columns has %q", path, i, head[i+2], c)
-		}
-	}
-	var rows []tableRow
-	for _, r := range recs[1:] {
-		row := tableRow{file: r[0], values: make([]float64, len(Columns))}
-		if row.length, err = strconv.Atoi(r[1]); err != nil {
-			return nil, fmt.Errorf("%s: length %q: %w", path, r[1], err)
-		}
-		for i := range Columns {
-			if row.values[i], err = strconv.ParseFloat(r[i+2], 64); err != nil {
-				return nil, fmt.Errorf("%s: %s %q: %w", path, Columns[i], r[i+2], err)
-			}
-		}
-		rows = append(rows, row)
-	}
-	return rows, nil
+	return t.Rows, nil
 }
 
 // loadClips returns the reference rows and the samples of each clip, or
 // skips the test.
-func loadClips(tb testing.TB) ([]tableRow, [][]float32) {
+func loadClips(tb testing.TB) ([]dataset.Row, [][]float32) {
 	tb.Helper()
 	dir := clipsDir()
-	rows, err := readTable(filepath.Join(dir, "features.csv"))
+	rows, err := readReference(filepath.Join(dir, "features.csv"), GTZAN)
 	if os.IsNotExist(err) || (err != nil && strings.Contains(err.Error(), "no such file")) {
 		tb.Skipf("GTZAN reference clips not found at %s (set GENREC_SHARED to the shared directory)", dir)
 	}
@@ -147,12 +120,12 @@ func loadClips(tb testing.TB) ([]tableRow, [][]float32) {
 	}
 	clips := make([][]float32, len(rows))
 	for i, r := range rows {
-		x, rate, err := readWAV(filepath.Join(dir, r.file))
+		x, rate, err := readWAV(filepath.Join(dir, r.Filename))
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if rate != params.SampleRate || len(x) != r.length {
-			tb.Fatalf("%s: %d samples at %d Hz, table says %d at %d", r.file, len(x), rate, r.length, params.SampleRate)
+		if rate != params.SampleRate || len(x) != r.Length {
+			tb.Fatalf("%s: %d samples at %d Hz, table says %d at %d", r.Filename, len(x), rate, r.Length, params.SampleRate)
 		}
 		clips[i] = x
 	}
@@ -168,7 +141,7 @@ func TestTableClips(t *testing.T) {
 	for i := range rows {
 		v, err := e.Extract(nil, clips[i])
 		if err != nil {
-			t.Fatalf("%s: %v", rows[i].file, err)
+			t.Fatalf("%s: %v", rows[i].Filename, err)
 		}
 		got[i] = v
 	}
@@ -177,14 +150,14 @@ func TestTableClips(t *testing.T) {
 		fail := false
 		rel, abs := tolerance(name)
 		for i, r := range rows {
-			want, have := r.values[c], got[i][c]
+			want, have := r.Values[c], got[i][c]
 			d := math.Abs(have - want)
 			re := d / math.Max(math.Abs(want), 1e-300)
 			if math.IsNaN(have) {
 				re, d = math.Inf(1), math.Inf(1)
 			}
 			if re > worst || worstClip == "" {
-				worst, worstAbs, worstClip = re, d, r.file
+				worst, worstAbs, worstClip = re, d, r.Filename
 			}
 			if !(d <= rel*math.Abs(want) || d <= abs) {
 				fail = true
