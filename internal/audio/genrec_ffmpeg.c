@@ -275,7 +275,10 @@ static int convert(genrec_dec *d, float *out, int room) {
 		in[0] = f->extended_data[0] + (size_t)d->frame_off * bps * ch;
 	}
 	uint8_t *o = (uint8_t *)out;
-	int got = swr_convert(d->swr, &o, room, in, count);
+	// Offer the bound, not the whole room: swr_convert sizes its internal
+	// buffers by the output count it is given, and a room of a whole
+	// clip would make them megabytes per decoder.
+	int got = swr_convert(d->swr, &o, bound, in, count);
 	av_frame_unref(f);
 	d->frame_pending = 0;
 	if (got < 0) {
@@ -305,7 +308,7 @@ int genrec_next(genrec_dec *d, float *out, int room) {
 					return GENREC_ROOM;
 				}
 				uint8_t *o = (uint8_t *)out;
-				int got = swr_convert(d->swr, &o, room, NULL, 0);
+				int got = swr_convert(d->swr, &o, bound, NULL, 0);
 				if (got < 0) {
 					set_err(d, "resampler flush", got);
 					return got;
