@@ -36,7 +36,7 @@ const (
 	stLoad     = "load (decode + mix + resample)"
 	stDecode   = "decode + mix (FFmpeg)"
 	stResample = "resample to 22,050 Hz (libswresample)"
-	stFeatures = "features (Extractor.Extract, all 57 columns)"
+	stFeatures = "features (Extractor.ExtractSets, 57 + 60 columns)"
 	stModel    = "model"
 )
 
@@ -63,10 +63,11 @@ func stopwatch() func() time.Duration {
 // measureStages times every stage on each of paths in turn on one core
 // (GOMAXPROCS 1 for the duration, the measuring goroutine locked to its
 // thread) and returns the mean per analysable clip, with the number of
-// clips used and their mean analysed length. Loading, Extract as a whole
+// clips used and their mean analysed length. Loading, ExtractSets (both
+// feature sets, as the pipeline computes them from audio) as a whole
 // and the model are timed in thread CPU time. The feature stages are the
 // Extractor's own (features.Timings, monotonic time at the stage
-// boundaries inside Extract), scaled so that they add up to Extract's
+// boundaries inside ExtractSets), scaled so that they add up to its
 // thread CPU time: what other processes take from the thread is spread
 // over the stages in proportion. tmp is a folder for the resampling
 // probe's files.
@@ -79,6 +80,7 @@ func measureStages(ctx context.Context, paths []string, w *pipeline.Worker, tmp 
 	ext := features.NewExtractor()
 	var dec audio.Decoder
 	dst := make([]float64, len(features.Columns))
+	fma := make([]float64, len(features.FMASmallColumns))
 	acc := map[string]time.Duration{}
 	var timings features.Timings
 	clips, samples, warm := 0, 0, false
@@ -94,7 +96,7 @@ func measureStages(ctx context.Context, paths []string, w *pipeline.Worker, tmp 
 		}
 		if !warm {
 			// Grow every buffer once, outside the timings.
-			if _, err := ext.Extract(dst, x); err != nil {
+			if err := ext.ExtractSets(dst, fma, x); err != nil {
 				continue
 			}
 			if x, err = dec.Load(p, params.MaxSamples); err != nil {
@@ -104,7 +106,7 @@ func measureStages(ctx context.Context, paths []string, w *pipeline.Worker, tmp 
 		}
 		ext.Timings = &timings
 		lap()
-		_, err = ext.Extract(dst, x)
+		err = ext.ExtractSets(dst, fma, x)
 		feat := lap()
 		ext.Timings = nil
 		if err != nil {
