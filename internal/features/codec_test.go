@@ -1,4 +1,4 @@
-// internal/audio decodes through cgo (libmpg123, libsoxr, …): without cgo,
+// internal/audio decodes through cgo (FFmpeg's libraries): without cgo,
 // as when cross-vetting for another GOARCH, it does not build.
 
 //go:build cgo
