@@ -1,7 +1,9 @@
 // Package atomicfile writes files so that readers see either the old content
 // or the complete new content, never a partial file: the data goes to a
 // temporary file in the destination's folder, is synced, and is renamed over
-// the destination.
+// the destination. A destination that exists and is not a regular file (a
+// device such as /dev/null or /dev/stdout, a named pipe) is written in place
+// instead: renaming over it would replace the device.
 package atomicfile
 
 import (
@@ -17,7 +19,12 @@ import (
 // temporary file lives in the same folder as path (so the final rename is
 // atomic) and is removed on any error, including an error returned by fill.
 // The new file gets permission perm exactly; the umask does not apply.
+// When path names an existing device or named pipe, fill writes to it
+// directly (see the package documentation).
 func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
+	if special(path) {
+		return writeInPlace(path, fill)
+	}
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -63,15 +70,48 @@ func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err err
 	return nil
 }
 
+// special reports whether path exists (after symbolic links) and is
+// neither a regular file nor a directory.
+func special(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && !fi.Mode().IsRegular() && !fi.IsDir()
+}
+
+// writeInPlace writes what fill writes to the existing special file path.
+func writeInPlace(path string, fill func(w io.Writer) error) error {
+	f, err := os.OpenFile(path, os.O_WRONLY, 0)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	if err := fill(bw); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := bw.Flush(); err != nil {
+		f.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}
+
 // ErrIsDir is returned by CheckWritable when the path names a directory.
 var ErrIsDir = errors.New("is a directory")
 
 // CheckWritable reports, before any long work starts, whether Write(path, …)
 // can succeed: the destination folder exists and accepts a new file, and path
-// is not a directory. It leaves nothing behind.
+// is not a directory. For an existing device or named pipe, which Write
+// writes in place, only that it is not a directory is checked (opening a
+// pipe could block). It leaves nothing behind.
 func CheckWritable(path string) error {
 	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
 		return fmt.Errorf("output %s: %w", path, ErrIsDir)
+	}
+	if special(path) {
+		return nil
 	}
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, ".genrec-probe-*")

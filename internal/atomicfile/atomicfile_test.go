@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"syscall"
 	"testing"
 )
 
@@ -90,5 +91,45 @@ func assertOnlyFile(t *testing.T, dir string, want ...string) {
 		if names[i] != want[i] {
 			t.Fatalf("folder holds %q, want %q", names, want)
 		}
+	}
+}
+
+// TestWriteSpecialFileInPlace writes to a named pipe, as to /dev/null or
+// /dev/stdout: the data must go through the pipe and the pipe must stay a
+// pipe (a rename over it would replace it with a regular file, which, run
+// as root on /dev/null, breaks the machine), with no temporary file left.
+func TestWriteSpecialFileInPlace(t *testing.T) {
+	dir := t.TempDir()
+	fifo := filepath.Join(dir, "out.fifo")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	if err := CheckWritable(fifo); err != nil {
+		t.Fatalf("CheckWritable(fifo) = %v", err)
+	}
+	got := make(chan []byte, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo)
+		got <- b
+	}()
+	want := "file_id,Blues\nx,1\n"
+	if err := Write(fifo, 0o644, func(w io.Writer) error {
+		_, err := io.WriteString(w, want)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if b := <-got; string(b) != want {
+		t.Errorf("read %q through the pipe, want %q", b, want)
+	}
+	fi, err := os.Lstat(fifo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("after Write the path is %v, want a named pipe", fi.Mode())
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("folder holds %d entries after Write, want only the pipe", len(ents))
 	}
 }
