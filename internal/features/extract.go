@@ -148,21 +148,16 @@ func newExtractor() (*Extractor, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dct plan: %w", err)
 	}
-	tuner, err := dsp.NewTuner(sr, params.NFFT, params.TuningFMin, params.TuningFMax,
-		params.TuningThreshold, params.TuningResolution, params.NChroma)
-	if err != nil {
-		return nil, fmt.Errorf("tuner: %w", err)
+	// Three tuners of the same recipe: the main pass's and the edge
+	// frames' (see the fields).
+	var tuners [3]*dsp.Tuner
+	for i := range tuners {
+		if tuners[i], err = dsp.NewTuner(sr, params.NFFT, params.TuningFMin, params.TuningFMax,
+			params.TuningThreshold, params.TuningResolution, params.NChroma); err != nil {
+			return nil, fmt.Errorf("tuner: %w", err)
+		}
 	}
-	tunerEdge, err := dsp.NewTuner(sr, params.NFFT, params.TuningFMin, params.TuningFMax,
-		params.TuningThreshold, params.TuningResolution, params.NChroma)
-	if err != nil {
-		return nil, fmt.Errorf("tuner: %w", err)
-	}
-	tunerZero, err := dsp.NewTuner(sr, params.NFFT, params.TuningFMin, params.TuningFMax,
-		params.TuningThreshold, params.TuningResolution, params.NChroma)
-	if err != nil {
-		return nil, fmt.Errorf("tuner: %w", err)
-	}
+	tuner, tunerEdge, tunerZero := tuners[0], tuners[1], tuners[2]
 	contrast, err := newContrast()
 	if err != nil {
 		return nil, err
