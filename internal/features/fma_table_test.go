@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"math"
 	"os/exec"
 	"path/filepath"
 	"strconv"
@@ -80,30 +79,14 @@ func TestFMASmallTableClips(t *testing.T) {
 	}
 	for c, name := range FMASmallColumns {
 		rel, abs := fmaTolerance(name)
-		worstRel, worstAbs, relClip, absClip := 0.0, 0.0, "", ""
-		fail := false
-		for i, r := range rows {
-			want, have := r.Values[c], got[i][c]
-			d := math.Abs(have - want)
-			re := d / math.Max(math.Abs(want), 1e-300)
-			if math.IsNaN(have) {
-				re, d = math.Inf(1), math.Inf(1)
-			}
-			if re > worstRel || relClip == "" {
-				worstRel, relClip = re, r.Filename
-			}
-			if d > worstAbs || absClip == "" {
-				worstAbs, absClip = d, r.Filename
-			}
-			if !(d <= rel*math.Abs(want) || d <= abs) {
-				fail = true
-				t.Errorf("%s %s: %.9g, table %.9g", r.Filename, name, have, want)
-			}
+		e := compareColumn(rows, got, c, rel, abs)
+		for _, i := range e.failed {
+			t.Errorf("%s %s: %.9g, table %.9g", rows[i].Filename, name, got[i][c], rows[i].Values[c])
 		}
 		status := "ok  "
-		if fail {
+		if len(e.failed) > 0 {
 			status = "FAIL"
 		}
-		t.Logf("%-18s %s worst rel %.3g (%s)  worst abs %.3g (%s)", name, status, worstRel, relClip, worstAbs, absClip)
+		t.Logf("%-18s %s worst rel %.3g (%s)  worst abs %.3g (%s)", name, status, e.worstRel, e.relClip, e.worstAbs, e.absClip)
 	}
 }
