@@ -42,11 +42,7 @@ func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err err
 			os.Remove(tmp.Name())
 		}
 	}()
-	bw := bufio.NewWriterSize(tmp, 1<<16)
-	if err := fill(bw); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
+	if err := fillBuffered(tmp, fill); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := tmp.Chmod(perm); err != nil {
@@ -83,12 +79,7 @@ func writeInPlace(path string, fill func(w io.Writer) error) error {
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	bw := bufio.NewWriterSize(f, 1<<16)
-	if err := fill(bw); err != nil {
-		f.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := bw.Flush(); err != nil {
+	if err := fillBuffered(f, fill); err != nil {
 		f.Close()
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -96,6 +87,15 @@ func writeInPlace(path string, fill func(w io.Writer) error) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// fillBuffered runs fill on a buffer over w and flushes it.
+func fillBuffered(w io.Writer, fill func(w io.Writer) error) error {
+	bw := bufio.NewWriterSize(w, 1<<16)
+	if err := fill(bw); err != nil {
+		return err
+	}
+	return bw.Flush()
 }
 
 // ErrIsDir is returned by CheckWritable when the path names a directory.
