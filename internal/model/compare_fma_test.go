@@ -26,8 +26,8 @@ func TestCompareFMASmall(t *testing.T) {
 	}
 	sharedtest.Path(t, "data", "fma-small", "train.csv")
 	dir := sharedtest.Dir()
-	train := loadGTZAN(t, filepath.Join(dir, "data", "fma-small", "train.csv"))
-	valid := loadGTZAN(t, filepath.Join(dir, "data", "fma-small", "valid.csv"))
+	train := loadTable(t, filepath.Join(dir, "data", "fma-small", "train.csv"))
+	valid := loadTable(t, filepath.Join(dir, "data", "fma-small", "valid.csv"))
 
 	raw := func(C float64) TrainConfig { return TrainConfig{C: C} }
 	logVar := func(C float64) TrainConfig { return TrainConfig{C: C, LogVar: true, LogScale: true} }

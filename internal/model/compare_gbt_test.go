@@ -64,7 +64,7 @@ type gbtStages struct {
 
 // stageGBT fits cfg on train (and on each of 2 contiguous folds of it) and
 // records the log-probabilities after each checkpoint.
-func stageGBT(t *testing.T, cfg gbtConfig, checkpoints []int, train, valid gtzan) gbtStages {
+func stageGBT(t *testing.T, cfg gbtConfig, checkpoints []int, train, valid tableSplit) gbtStages {
 	t.Helper()
 	ytr, K := coveredLabels(train.y)
 	cfg.Rounds = checkpoints[len(checkpoints)-1]
@@ -142,8 +142,8 @@ func TestGridGBT(t *testing.T) {
 		t.Skip("slow grid: set GENREC_GRID=1 to run it")
 	}
 	dir := sharedDir(t)
-	train := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
-	valid := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
+	train := loadTable(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
+	valid := loadTable(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
 	ytr, K := coveredLabels(train.y)
 	cov := coveredOf(train.y)
 	checkpoints := []int{25, 50, 100, 150, 200, 300, 400, 600, 800}
@@ -505,8 +505,8 @@ func TestGridCandidates(t *testing.T) {
 		t.Skip("slow grid: set GENREC_GRID=1 to run it")
 	}
 	dir := sharedDir(t)
-	train := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
-	valid := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
+	train := loadTable(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
+	valid := loadTable(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
 	lr := lrFitter(TrainConfig{C: 0.03, LogVar: true, LogScale: true})
 	gb := gbtFitter(chosenGBT)
 	type row struct {
@@ -541,8 +541,8 @@ func TestGridStack(t *testing.T) {
 		t.Skip("slow grid: set GENREC_GRID=1 to run it")
 	}
 	dir := sharedDir(t)
-	train := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
-	valid := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
+	train := loadTable(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
+	valid := loadTable(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
 	lr := lrFitter(TrainConfig{C: 0.03, LogVar: true, LogScale: true})
 	gb := gbtFitter(chosenGBT)
 	rows := []struct {
@@ -671,8 +671,8 @@ func classwiseECE(probs [][genre.N]float64, y []int, classes []int) float64 {
 // the statement in docs/model.md stays true.
 func TestECESampling(t *testing.T) {
 	dir := sharedDir(t)
-	train := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
-	valid := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
+	train := loadTable(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
+	valid := loadTable(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
 	m, err := Train(train.features, train.X, train.y, fmaPrior(t, dir), DefaultTrainConfig())
 	if err != nil {
 		t.Fatal(err)
@@ -767,8 +767,8 @@ var gbtOnValid = map[string]struct{ logLoss, macroF1 float64 }{
 // the key rows keep the figures measured.
 func TestCompareGBT(t *testing.T) {
 	dir := sharedDir(t)
-	train := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
-	valid := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
+	train := loadTable(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
+	valid := loadTable(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
 
 	ytr, K := coveredLabels(train.y)
 	a, err := fitGBT(train.X, ytr, K, chosenGBT)

@@ -103,7 +103,7 @@ func coveredLabels(y []int) ([]int, int) {
 // scoreVariant trains fit on train, optionally calibrates it on
 // out-of-fold predictions (folds from foldsOf), and scores valid with the
 // "train" target, exactly as Model.Predict with TargetTrain does.
-func scoreVariant(t *testing.T, fit fitter, calib string, foldsOf func(y []int, K int) []int, train, valid gtzan) (metrics.Report, calibration) {
+func scoreVariant(t *testing.T, fit fitter, calib string, foldsOf func(y []int, K int) []int, train, valid tableSplit) (metrics.Report, calibration) {
 	t.Helper()
 	ytr, K := coveredLabels(train.y)
 	pred := fit(t, train.features, train.X, ytr, K)
@@ -207,8 +207,8 @@ func eceFloor(probs [][genre.N]float64, reps int) float64 {
 // clear margin and keeps the figures measured when it was chosen.
 func TestCompareGTZAN(t *testing.T) {
 	dir := sharedDir(t)
-	train := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
-	valid := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
+	train := loadTable(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
+	valid := loadTable(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
 	prior := fmaPrior(t, dir)
 
 	peerCfg := TrainConfig{C: 0.1}
@@ -306,8 +306,8 @@ func TestCompareGTZAN(t *testing.T) {
 // including the out-of-fold calibration) on GTZAN train.csv + valid.csv.
 func BenchmarkTrainRecipe(b *testing.B) {
 	dir := sharedDir(b)
-	train := loadGTZAN(b, filepath.Join(dir, "data", "gtzan", "train.csv"))
-	valid := loadGTZAN(b, filepath.Join(dir, "data", "gtzan", "valid.csv"))
+	train := loadTable(b, filepath.Join(dir, "data", "gtzan", "train.csv"))
+	valid := loadTable(b, filepath.Join(dir, "data", "gtzan", "valid.csv"))
 	X := append(append([][]float64(nil), train.X...), valid.X...)
 	y := append(append([]int(nil), train.y...), valid.y...)
 	prior := fmaPrior(b, dir)

@@ -23,14 +23,17 @@ func sharedDir(t testing.TB) string {
 	return sharedtest.Dir()
 }
 
-// gtzan is one split of the GTZAN feature table as model inputs.
-type gtzan struct {
+// tableSplit is one split of a feature table (GTZAN or FMA-small) as
+// model inputs.
+type tableSplit struct {
 	features []string
 	X        [][]float64
 	y        []int
 }
 
-func loadGTZAN(t testing.TB, path string) gtzan {
+// loadTable reads a feature table of either layout (dataset.ReadTableFile)
+// with every feature column and its genre labels.
+func loadTable(t testing.TB, path string) tableSplit {
 	t.Helper()
 	tab, err := dataset.ReadTableFile(path)
 	if err != nil {
@@ -46,7 +49,7 @@ func loadGTZAN(t testing.TB, path string) gtzan {
 			t.Fatalf("%s: %v", r.Filename, err)
 		}
 	}
-	return gtzan{tab.Features, X, y}
+	return tableSplit{tab.Features, X, y}
 }
 
 func fmaPrior(t testing.TB, dir string) [genre.N]float64 {
@@ -63,7 +66,7 @@ func fmaPrior(t testing.TB, dir string) [genre.N]float64 {
 	return p
 }
 
-func score(t testing.TB, m *Model, d gtzan) metrics.Report {
+func score(t testing.TB, m *Model, d tableSplit) metrics.Report {
 	t.Helper()
 	probs := make([][genre.N]float64, len(d.X))
 	for i, x := range d.X {
@@ -79,7 +82,7 @@ func score(t testing.TB, m *Model, d gtzan) metrics.Report {
 var peer = struct{ logLoss, macroF1, accuracy, priorOnly float64 }{1.434, 0.416, 0.447, 2.146}
 
 // shrunk counts the rows of d that m's abstention moves towards the prior.
-func shrunk(t testing.TB, m *Model, d gtzan) int {
+func shrunk(t testing.TB, m *Model, d tableSplit) int {
 	t.Helper()
 	n := 0
 	for _, x := range d.X {
@@ -101,8 +104,8 @@ func shrunk(t testing.TB, m *Model, d gtzan) int {
 // asserts that the default configuration beats the peer.
 func TestTuneGTZAN(t *testing.T) {
 	dir := sharedDir(t)
-	train := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
-	valid := loadGTZAN(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
+	train := loadTable(t, filepath.Join(dir, "data", "gtzan", "train.csv"))
+	valid := loadTable(t, filepath.Join(dir, "data", "gtzan", "valid.csv"))
 	prior := fmaPrior(t, dir)
 
 	// The prior-only baseline: every row is the training prior.
